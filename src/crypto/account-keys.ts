@@ -1,0 +1,115 @@
+/**
+ * Lumera account keys: addresses, signatures and verification for the two key types the chain knows
+ * (spec 02 §1.4). eth_secp256k1 is current: Keccak-256 digest, Ethereum address bytes, 65-byte R||S||V
+ * signatures on the wire (64-byte R||S accepted). Legacy secp256k1: SHA-256 digest, RIPEMD-160(SHA-256)
+ * address, 64-byte R||S. Both require low-S.
+ */
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { ripemd160 } from '@noble/hashes/legacy.js';
+import { toBech32, fromBech32 } from '@cosmjs/encoding';
+import { InvalidArgumentError } from '../util/errors.js';
+
+export type AccountKeyType = 'eth_secp256k1' | 'secp256k1';
+
+export const LUMERA_ADDRESS_PREFIX = 'lumera';
+export const ETH_SECP256K1_PUBKEY_TYPE_URL = '/cosmos.evm.crypto.v1.ethsecp256k1.PubKey';
+export const SECP256K1_PUBKEY_TYPE_URL = '/cosmos.crypto.secp256k1.PubKey';
+
+export function keyTypeFromTypeUrl(typeUrl: string): AccountKeyType {
+  if (typeUrl === ETH_SECP256K1_PUBKEY_TYPE_URL) return 'eth_secp256k1';
+  if (typeUrl === SECP256K1_PUBKEY_TYPE_URL) return 'secp256k1';
+  throw new InvalidArgumentError('pubkey.type_url', `must be ${ETH_SECP256K1_PUBKEY_TYPE_URL} or ${SECP256K1_PUBKEY_TYPE_URL}, got ${JSON.stringify(typeUrl)}`);
+}
+
+export function typeUrlForKeyType(keyType: AccountKeyType): string {
+  return keyType === 'eth_secp256k1' ? ETH_SECP256K1_PUBKEY_TYPE_URL : SECP256K1_PUBKEY_TYPE_URL;
+}
+
+function checkLength(name: string, bytes: Uint8Array, ...lengths: number[]): void {
+  if (!(bytes instanceof Uint8Array) || !lengths.includes(bytes.length)) {
+    throw new InvalidArgumentError(name, `must be ${lengths.join(' or ')} bytes, got ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}`);
+  }
+}
+
+/** 33-byte compressed public key of a 32-byte private key. */
+export function publicKeyOf(privateKey: Uint8Array): Uint8Array {
+  checkLength('privateKey', privateKey, 32);
+  return secp256k1.getPublicKey(privateKey, true);
+}
+
+/** The 20 address bytes for a compressed (33) or uncompressed (65) public key. */
+export function addressBytesFromPubKey(pubkey: Uint8Array, keyType: AccountKeyType): Uint8Array {
+  checkLength('pubkey', pubkey, 33, 65);
+  let point;
+  try {
+    point = secp256k1.Point.fromBytes(pubkey);
+  } catch {
+    throw new InvalidArgumentError('pubkey', 'is not a point on secp256k1');
+  }
+  if (keyType === 'eth_secp256k1') {
+    return keccak_256(point.toBytes(false).subarray(1)).subarray(12);
+  }
+  return ripemd160(sha256(point.toBytes(true)));
+}
+
+export function addressFromPubKey(pubkey: Uint8Array, keyType: AccountKeyType, prefix = LUMERA_ADDRESS_PREFIX): string {
+  return toBech32(prefix, addressBytesFromPubKey(pubkey, keyType));
+}
+
+/** Decodes a bech32 account address, checking its prefix and 20-byte length. */
+export function decodeAddress(address: string, field = 'address', prefix = LUMERA_ADDRESS_PREFIX): Uint8Array {
+  let decoded;
+  try {
+    decoded = fromBech32(address);
+  } catch (err) {
+    throw new InvalidArgumentError(field, `is not a valid bech32 address (${(err as Error).message})`);
+  }
+  if (decoded.prefix !== prefix) throw new InvalidArgumentError(field, `must have prefix ${prefix}, got ${decoded.prefix}`);
+  if (decoded.data.length !== 20) throw new InvalidArgumentError(field, `must hold 20 bytes, got ${decoded.data.length}`);
+  return decoded.data;
+}
+
+export function isValidAddress(address: string, prefix = LUMERA_ADDRESS_PREFIX): boolean {
+  try {
+    decodeAddress(address, 'address', prefix);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function digestFor(keyType: AccountKeyType, message: Uint8Array): Uint8Array {
+  return keyType === 'eth_secp256k1' ? keccak_256(message) : sha256(message);
+}
+
+/**
+ * Signs `message` (hashing it per key type). eth_secp256k1 gives 65 bytes R||S||V (V = recovery id 0/1)
+ * as the Go keyring does; secp256k1 gives 64 bytes R||S. RFC 6979 deterministic nonces, low-S.
+ */
+export function signMessage(privateKey: Uint8Array, message: Uint8Array, keyType: AccountKeyType): Uint8Array {
+  checkLength('privateKey', privateKey, 32);
+  const sig = secp256k1.Signature.fromBytes(
+    secp256k1.sign(digestFor(keyType, message), privateKey, { prehash: false, lowS: true, format: 'recovered' }),
+    'recovered',
+  );
+  const compact = sig.toBytes('compact');
+  if (keyType === 'secp256k1') return compact;
+  const out = new Uint8Array(65);
+  out.set(compact, 0);
+  out[64] = sig.recovery ?? 0;
+  return out;
+}
+
+/** Verifies a 64- or 65-byte signature over `message`; high-S signatures are rejected. Never throws. */
+export function verifyMessage(pubkey: Uint8Array, message: Uint8Array, signature: Uint8Array, keyType: AccountKeyType): boolean {
+  try {
+    if (!(signature instanceof Uint8Array)) return false;
+    if (signature.length !== 64 && !(keyType === 'eth_secp256k1' && signature.length === 65)) return false;
+    if (signature.length === 65 && signature[64]! > 1 && signature[64] !== 27 && signature[64] !== 28) return false;
+    return secp256k1.verify(signature.subarray(0, 64), digestFor(keyType, message), pubkey, { prehash: false, lowS: true, format: 'compact' });
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { addressFromPubKey, publicKeyOf, signMessage, verifyMessage, decodeAddress } from '../../src/crypto/account-keys.js';
+import { loadVectorFile } from '../helpers/vectors.js';
+
+const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
+const alts = loadVectorFile('lumera-alts.json').vectors;
+
+test('addresses match the lumera-alts AddressFromPubKey vectors', () => {
+  const vs = alts.filter((v) => v.function === 'AddressFromPubKey');
+  assert.ok(vs.length >= 4);
+  for (const v of vs) {
+    const i = v.inputs as Record<string, string>;
+    assert.equal(addressFromPubKey(hex(i.pubkey_hex!), i.key_type as 'eth_secp256k1'), v.expected, v.id);
+    assert.deepEqual(publicKeyOf(hex(i.account_privkey_hex!)), hex(i.pubkey_hex!), v.id);
+  }
+});
+
+test('signatures match the lumera-alts HandshakeSignature vectors and verify', () => {
+  const vs = alts.filter((v) => v.function === 'HandshakeSignature');
+  assert.ok(vs.length >= 3);
+  for (const v of vs) {
+    const i = v.inputs as Record<string, string>;
+    const kt = i.key_type as 'eth_secp256k1';
+    const sig = signMessage(hex(i.account_privkey_hex!), hex(i.handshake_info_hex!), kt);
+    assert.equal(Buffer.from(sig).toString('hex'), v.expected, v.id);
+    const pub = publicKeyOf(hex(i.account_privkey_hex!));
+    assert.equal(verifyMessage(pub, hex(i.handshake_info_hex!), sig, kt), true);
+    assert.equal(verifyMessage(pub, hex(i.handshake_info_hex!), sig.subarray(0, 64), kt), true, '64-byte form accepted');
+    const tampered = hex(i.handshake_info_hex!);
+    tampered[0] = tampered[0]! ^ 1;
+    assert.equal(verifyMessage(pub, tampered, sig, kt), false);
+  }
+});
+
+test('verifyMessage rejects wrong lengths and keys without throwing', () => {
+  const priv = new Uint8Array(32).fill(7);
+  const pub = publicKeyOf(priv);
+  const sig = signMessage(priv, new Uint8Array([1]), 'eth_secp256k1');
+  assert.equal(verifyMessage(pub, new Uint8Array([1]), sig.subarray(0, 63), 'eth_secp256k1'), false);
+  assert.equal(verifyMessage(new Uint8Array(33), new Uint8Array([1]), sig, 'eth_secp256k1'), false);
+  assert.equal(verifyMessage(pub, new Uint8Array([1]), sig, 'secp256k1'), false, '65 bytes not accepted for legacy keys');
+});
+
+test('decodeAddress names the field and the problem', () => {
+  assert.throws(() => decodeAddress('cosmos1xjuxgu5cj3z57skmaj29egl9hyvftl4hgpm4zr', 'creator'), /creator (must have prefix lumera|is not a valid bech32)/);
+  assert.throws(() => decodeAddress('garbage', 'creator'), /creator is not a valid bech32 address/);
+});
