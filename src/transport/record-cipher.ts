@@ -1,0 +1,196 @@
+/**
+ * The lumera-alts record layer (spec 05 §5.7): frames `[u32 LE length][u32 LE type = 6][ciphertext ‖ tag]`
+ * sealed with XChaCha20-Poly1305 (no associated data) under nonce = (counter XOR mask) ‖ 12 zero bytes.
+ *
+ * XChaCha20-Poly1305 is computed as its definition says: HChaCha20(key, nonce[0..16]) gives a subkey, then
+ * ChaCha20-Poly1305 (RFC 8439) under that subkey with nonce 0⁴ ‖ nonce[16..24] — which is 12 zero bytes
+ * here, since the last 12 nonce bytes of this protocol are always zero. HChaCha20 comes from
+ * @noble/ciphers and the AEAD from OpenSSL (node:crypto), which is ~5× faster than the pure-JS AEAD on
+ * 4 KiB frames. A unit test pins the equivalence to @noble/ciphers' xchacha20poly1305.
+ */
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { hchacha } from '@noble/ciphers/chacha.js';
+import { TransportError } from './errors.js';
+import { InvalidArgumentError } from '../util/errors.js';
+
+export const FRAME_HEADER_BYTES = 8;
+export const TAG_BYTES = 16;
+export const FRAME_MESSAGE_TYPE = 6;
+/** Largest value of the length field a reader accepts (the length counts type + ciphertext + tag). */
+export const MAX_FRAME_LENGTH = 1024 * 1024;
+/** The Go writer's frame size: 4096-byte frames, i.e. 4072 plaintext bytes each. */
+export const DEFAULT_MAX_PLAINTEXT_PER_FRAME = 4096 - FRAME_HEADER_BYTES - TAG_BYTES;
+const MIN_FRAME_LENGTH = 4 + TAG_BYTES;
+
+export type Side = 'client' | 'server';
+
+// "expand 32-byte k" as little-endian words.
+const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
+const ZERO_NONCE = Buffer.alloc(12);
+
+function words(bytes: Uint8Array): Uint32Array {
+  const copy = new Uint8Array(bytes); // aligned, owned
+  return new Uint32Array(copy.buffer, 0, copy.length / 4);
+}
+
+/**
+ * Per-direction frame counter and nonce derivation. Counter = 12 bytes little-endian; only the low 8 bytes
+ * count (error after 2⁶⁴ frames); the server→client direction has byte 11 = 0x80.
+ */
+class CounterNonce {
+  private lo = 0;
+  private hi = 0;
+  private readonly key32: Uint32Array;
+  private readonly mask32: Uint32Array;
+  private readonly top: number;
+  private readonly nonce32 = new Uint32Array(4);
+  private readonly subkey32 = new Uint32Array(8);
+  private readonly subkey = Buffer.from(this.subkey32.buffer);
+
+  constructor(key: Uint8Array, nonceMask: Uint8Array, writer: Side) {
+    if (!(key instanceof Uint8Array) || key.length !== 32) throw new InvalidArgumentError('key', 'must be 32 bytes');
+    if (!(nonceMask instanceof Uint8Array) || nonceMask.length !== 12) throw new InvalidArgumentError('nonceMask', 'must be 12 bytes');
+    this.key32 = words(key);
+    this.mask32 = words(nonceMask);
+    // Byte 11 = 0x80 ⇒ the third little-endian word is 0x80000000. Built from bytes so it is host-order safe.
+    this.top = writer === 'server' ? new Uint32Array(new Uint8Array([0, 0, 0, 0x80]).buffer)[0]! : 0;
+  }
+
+  /** The HChaCha20 subkey for the current counter value (valid until the next call). */
+  currentSubkey(): Buffer {
+    this.nonce32[0] = (this.lo ^ this.mask32[0]!) >>> 0;
+    this.nonce32[1] = (this.hi ^ this.mask32[1]!) >>> 0;
+    this.nonce32[2] = (this.top ^ this.mask32[2]!) >>> 0;
+    this.nonce32[3] = 0;
+    hchacha(SIGMA, this.key32, this.nonce32, this.subkey32);
+    return this.subkey;
+  }
+
+  advance(): void {
+    if (this.lo === 0xffffffff) {
+      if (this.hi === 0xffffffff) throw new TransportError('ALTS_COUNTER_OVERFLOW', 'record counter exhausted after 2^64 frames');
+      this.lo = 0;
+      this.hi++;
+    } else {
+      this.lo++;
+    }
+  }
+}
+
+/** Seals outgoing writes into frames; one instance per connection direction. */
+export class RecordSealer {
+  private readonly counter: CounterNonce;
+  readonly maxPlaintextPerFrame: number;
+
+  /** `side` is the side that writes with this sealer. */
+  constructor(key: Uint8Array, nonceMask: Uint8Array, side: Side, maxPlaintextPerFrame = DEFAULT_MAX_PLAINTEXT_PER_FRAME) {
+    if (!Number.isInteger(maxPlaintextPerFrame) || maxPlaintextPerFrame < 1 || maxPlaintextPerFrame > MAX_FRAME_LENGTH - MIN_FRAME_LENGTH) {
+      throw new InvalidArgumentError('maxPlaintextPerFrame', `must be an integer in 1..${MAX_FRAME_LENGTH - MIN_FRAME_LENGTH}`);
+    }
+    this.counter = new CounterNonce(key, nonceMask, side);
+    this.maxPlaintextPerFrame = maxPlaintextPerFrame;
+  }
+
+  /** How many frames one write of `length` bytes becomes (an empty write sends nothing). */
+  frameCount(length: number): number {
+    return Math.ceil(length / this.maxPlaintextPerFrame);
+  }
+
+  /** Seals one write: every frame it is cut into, back to back in one buffer (one socket write). */
+  seal(plaintext: Uint8Array): Buffer {
+    const frames = this.frameCount(plaintext.length);
+    const out = Buffer.allocUnsafe(plaintext.length + frames * (FRAME_HEADER_BYTES + TAG_BYTES));
+    let pos = 0;
+    for (let start = 0; start < plaintext.length; start += this.maxPlaintextPerFrame) {
+      const piece = plaintext.subarray(start, Math.min(plaintext.length, start + this.maxPlaintextPerFrame));
+      out.writeUInt32LE(4 + piece.length + TAG_BYTES, pos);
+      out.writeUInt32LE(FRAME_MESSAGE_TYPE, pos + 4);
+      pos += FRAME_HEADER_BYTES;
+      const cipher = createCipheriv('chacha20-poly1305', this.counter.currentSubkey(), ZERO_NONCE, { authTagLength: TAG_BYTES });
+      pos += cipher.update(piece).copy(out, pos);
+      cipher.final();
+      pos += cipher.getAuthTag().copy(out, pos);
+      this.counter.advance();
+    }
+    return out;
+  }
+}
+
+/**
+ * Reassembles frames from a byte stream and opens them in order. Refuses a length field above 1 MiB as soon
+ * as the header arrives, a type whose low byte is not 6, and any frame that fails authentication (tamper,
+ * replay, reorder or wrong direction all show up that way). After an error the opener must be discarded.
+ */
+export class RecordOpener {
+  private readonly counter: CounterNonce;
+  private chunks: Buffer[] = [];
+  private avail = 0;
+  private need = 4;
+  private failed: TransportError | null = null;
+
+  /** `writerSide` is the side that wrote the frames this opener reads. */
+  constructor(key: Uint8Array, nonceMask: Uint8Array, writerSide: Side) {
+    this.counter = new CounterNonce(key, nonceMask, writerSide);
+  }
+
+  /** Bytes received but not yet part of a complete frame. */
+  get buffered(): number {
+    return this.avail;
+  }
+
+  /**
+   * Feeds received bytes; appends one plaintext per completed frame to `out`. Throws a TransportError on the
+   * first bad frame, after appending the plaintexts of the good frames before it.
+   */
+  open(chunk: Uint8Array, out: Buffer[]): void {
+    if (this.failed) throw this.failed;
+    if (chunk.length === 0) return;
+    this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    this.avail += chunk.length;
+    if (this.avail < this.need) return;
+    const buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.avail);
+    this.chunks = [];
+    this.avail = 0;
+    let off = 0;
+    try {
+      while (buf.length - off >= 4) {
+        const length = buf.readUInt32LE(off);
+        if (length > MAX_FRAME_LENGTH) {
+          throw new TransportError('ALTS_FRAME_TOO_LARGE', `record frame length ${length} is above the limit ${MAX_FRAME_LENGTH}`, { length, limit: MAX_FRAME_LENGTH });
+        }
+        if (length < MIN_FRAME_LENGTH) {
+          throw new TransportError('ALTS_FRAME_AUTH', `record frame length ${length} is below the minimum ${MIN_FRAME_LENGTH}`, { length });
+        }
+        if (buf.length - off < 4 + length) break;
+        const type = buf.readUInt32LE(off + 4);
+        // Only the low byte is checked, as the reference does (the header is not authenticated).
+        if ((type & 0xff) !== FRAME_MESSAGE_TYPE) {
+          throw new TransportError('ALTS_FRAME_TYPE', `record frame has message type ${type}, expected low byte ${FRAME_MESSAGE_TYPE}`, { type });
+        }
+        const end = off + 4 + length;
+        const decipher = createDecipheriv('chacha20-poly1305', this.counter.currentSubkey(), ZERO_NONCE, { authTagLength: TAG_BYTES });
+        decipher.setAuthTag(buf.subarray(end - TAG_BYTES, end));
+        const plaintext = decipher.update(buf.subarray(off + FRAME_HEADER_BYTES, end - TAG_BYTES));
+        try {
+          decipher.final();
+        } catch {
+          throw new TransportError('ALTS_FRAME_AUTH', 'record frame failed authentication (tampered, replayed, reordered or wrong direction)');
+        }
+        this.counter.advance();
+        out.push(plaintext);
+        off = end;
+      }
+    } catch (err) {
+      this.failed = err instanceof TransportError ? err : new TransportError('ALTS_FRAME_AUTH', 'record frame could not be opened', {}, { cause: err });
+      throw this.failed;
+    }
+    if (off < buf.length) {
+      const rest = buf.subarray(off);
+      this.chunks.push(rest);
+      this.avail = rest.length;
+      this.need = rest.length >= 4 ? 4 + rest.readUInt32LE(0) : 4;
+    } else {
+      this.need = 4;
+    }
+  }
+}
