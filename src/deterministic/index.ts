@@ -61,3 +61,14 @@ export {
 } from './artifacts.js';
 export { effectiveRangeLen, effectiveRangesPerArtifact, computeMultiRangeOffsets, computeCompoundChallengeHash } from './ranges.js';
 export { derivationInputHash, transcriptHash, compoundChallengeID, type TranscriptInput } from './transcript.js';
+export {
+  planBucketChallenge,
+  noEligibleTranscriptHash,
+  challengeTranscriptHash,
+  type BucketChallengeInput,
+  type BucketChallengePlan,
+  type ChallengePlan,
+  type NoEligiblePlan,
+  type ByteRange,
+  type TicketArtifactCounts,
+} from './pipeline.js';
