@@ -1,0 +1,54 @@
+/**
+ * Client side of lumera-alts for grpc-js: a ChannelCredentials whose connector runs the client handshake on
+ * the TCP socket grpc-js opened and returns the secured stream, over which grpc-js then speaks HTTP/2.
+ *
+ * `_createSecureConnector` is internal to grpc-js (underscore, abstract in its .d.ts); package.json pins
+ * grpc-js 1.14.7 and test/transport/grpc-hook.test.ts fails loudly if an upgrade changes the hook.
+ */
+import type { Socket } from 'node:net';
+import { CallCredentials, ChannelCredentials, type ChannelOptions, type experimental } from '@grpc/grpc-js';
+import { clientHandshake, type ClientHandshakeOptions } from './handshake.js';
+import { secureSocket, type AltsSocketOptions } from './alts-socket.js';
+import { checkAccountAddress } from './peer-address.js';
+
+export type AltsChannelCredentialsOptions = ClientHandshakeOptions & AltsSocketOptions;
+
+export class AltsChannelCredentials extends ChannelCredentials {
+  constructor(private readonly options: AltsChannelCredentialsOptions) {
+    super();
+    checkAccountAddress(options.expectedServer, 'expectedServer');
+  }
+
+  /** The account the server must prove to be. */
+  get expectedServer(): string {
+    return this.options.expectedServer;
+  }
+
+  override _isSecure(): boolean {
+    return true;
+  }
+
+  // Each credentials object carries its own expected identity; only the same object is equal.
+  override _equals(other: ChannelCredentials): boolean {
+    return other === this;
+  }
+
+  override _createSecureConnector(_target: experimental.GrpcUri, _options: ChannelOptions, callCredentials?: CallCredentials): experimental.SecureConnector {
+    const options = this.options;
+    const creds = callCredentials ?? CallCredentials.createEmpty();
+    return {
+      async connect(socket: Socket): Promise<experimental.SecureConnectResult> {
+        const handshake = await clientHandshake(socket, options);
+        // grpc-js types the result as net.Socket but only uses the Duplex surface (+ the props we forward).
+        return { socket: secureSocket(socket, handshake, options) as unknown as Socket, secure: true };
+      },
+      waitForReady: () => Promise.resolve(),
+      getCallCredentials: () => creds,
+      destroy: () => {},
+    };
+  }
+}
+
+export function createAltsChannelCredentials(options: AltsChannelCredentialsOptions): ChannelCredentials {
+  return new AltsChannelCredentials(options);
+}
