@@ -72,3 +72,14 @@ export {
   type ByteRange,
   type TicketArtifactCounts,
 } from './pipeline.js';
+export { IndexSizeCache } from './index-size-cache.js';
+export {
+  challengerCount,
+  comparisonTargetForChallengers,
+  selectTopByXORDistance,
+  selectChallengers,
+  selectReplicaSet,
+  selectFileKeys,
+  deterministicJitterMs,
+  legacyChallengeID,
+} from './legacy.js';
