@@ -59,55 +59,82 @@ export interface DecodeResult {
 }
 
 /**
- * Rebuilds the file from whatever symbols `packetAt(position, id)` can supply, in layout order (as
- * rq-library does). Missing symbols are skipped; truncated or corrupted ones are skipped and reported.
- * Throws CASCADE_DECODE_INCOMPLETE when the supplied symbols cannot rebuild a block whose BLAKE3 matches
- * the layout's hash — never returns partial or unverified bytes.
+ * Incremental decode of one layout: feed symbol packets in layout order with `add`; it returns the file
+ * (verified against the layout's block hash) once the decoder completes. Missing symbols are simply not
+ * fed; truncated or corrupted ones are skipped and listed in `rejected`. `incomplete()` builds the
+ * CASCADE_DECODE_INCOMPLETE error to throw when the symbols run out. Never yields unverified bytes.
  */
-export function decodeBytes(layout: Layout, packetAt: (position: number, id: string) => Uint8Array | undefined, ctx: CascadeContext = {}): DecodeResult {
-  const block = layout.blocks[0];
-  if (!block || layout.blocks.length !== 1) throw new CascadeError('CASCADE_LAYOUT_INVALID', 'layout must have exactly one block', ctx);
-  const size = transferLengthOf(Uint8Array.from(block.encoder_parameters));
-  if (size !== block.size) throw new CascadeError('CASCADE_LAYOUT_INVALID', `layout size ${block.size} differs from the OTI transfer length ${size}`, ctx);
-  checkFileSize(size, ctx);
-  const k = sourceSymbolCount(size);
-  const rejected: RejectedSymbol[] = [];
-  const decoder = new BlockDecoder(size);
-  let used = 0;
-  let available = 0;
-  try {
-    for (let pos = 0; pos < block.symbols.length; pos++) {
-      const id = block.symbols[pos]!;
-      const packet = packetAt(pos, id);
-      if (!packet || packet.length === 0) continue; // missing (rq-library treats empty files as missing too)
-      available++;
-      try {
-        checkSymbol(id, packet, ctx);
-      } catch (err) {
-        rejected.push({ id, reason: (err as CascadeError).details.reason as RejectedSymbol['reason'] });
-        continue;
-      }
-      if (packetHeader(packet).sourceBlock !== 0) {
-        rejected.push({ id, reason: 'corrupted' });
-        continue;
-      }
-      used++;
-      const out = decoder.add(packet);
-      if (!out) continue;
-      const data = out.length === size ? out : out.subarray(0, size);
-      const got = blake3Base58(data);
-      if (got !== block.hash) {
-        throw new CascadeError('CASCADE_DECODE_INCOMPLETE', `decoded block hashes to ${got}, layout says ${block.hash}`, ctx, { used, rejected });
-      }
-      return { data, used, rejected };
-    }
-  } finally {
-    decoder.close();
+export class LayoutDecoder {
+  readonly rejected: RejectedSymbol[] = [];
+  used = 0;
+  supplied = 0;
+  private readonly decoder: BlockDecoder;
+  private readonly size: number;
+  private readonly symbols: readonly string[];
+  private readonly hash: string;
+
+  constructor(layout: Layout, private readonly ctx: CascadeContext = {}) {
+    const block = layout.blocks[0];
+    if (!block || layout.blocks.length !== 1) throw new CascadeError('CASCADE_LAYOUT_INVALID', 'layout must have exactly one block', ctx);
+    const size = transferLengthOf(Uint8Array.from(block.encoder_parameters));
+    if (size !== block.size) throw new CascadeError('CASCADE_LAYOUT_INVALID', `layout size ${block.size} differs from the OTI transfer length ${size}`, ctx);
+    checkFileSize(size, ctx);
+    this.size = size;
+    this.symbols = block.symbols;
+    this.hash = block.hash;
+    this.decoder = new BlockDecoder(size);
   }
-  throw new CascadeError(
-    'CASCADE_DECODE_INCOMPLETE',
-    `cannot rebuild the file: ${used} usable of ${block.symbols.length} symbols (${available} supplied, ${rejected.length} rejected), at least ${k} needed`,
-    ctx,
-    { used, available, rejected, needed: k },
-  );
+
+  /** Feeds the packet of layout position `pos`; returns the verified file when decoding completes. */
+  add(pos: number, packet: Uint8Array | undefined): Uint8Array | undefined {
+    const id = this.symbols[pos];
+    if (id === undefined) throw new CascadeError('CASCADE_LAYOUT_INVALID', `symbol position ${pos} is outside the layout`, this.ctx);
+    if (!packet || packet.length === 0) return undefined; // missing (rq-library treats empty files as missing too)
+    this.supplied++;
+    try {
+      checkSymbol(id, packet, this.ctx);
+      if (packetHeader(packet).sourceBlock !== 0) throw new Error('wrong source block');
+    } catch (err) {
+      this.rejected.push({ id, reason: err instanceof CascadeError ? (err.details.reason as RejectedSymbol['reason']) : 'corrupted' });
+      return undefined;
+    }
+    this.used++;
+    const out = this.decoder.add(packet);
+    if (!out) return undefined;
+    const data = out.length === this.size ? out : out.subarray(0, this.size);
+    const got = blake3Base58(data);
+    if (got !== this.hash) {
+      throw new CascadeError('CASCADE_DECODE_INCOMPLETE', `decoded block hashes to ${got}, layout says ${this.hash}`, this.ctx, { used: this.used, rejected: this.rejected });
+    }
+    return data;
+  }
+
+  incomplete(): CascadeError {
+    const k = sourceSymbolCount(this.size);
+    return new CascadeError(
+      'CASCADE_DECODE_INCOMPLETE',
+      `cannot rebuild the file: ${this.used} usable of ${this.symbols.length} symbols (${this.supplied} supplied, ${this.rejected.length} rejected), at least ${k} needed`,
+      this.ctx,
+      { used: this.used, supplied: this.supplied, rejected: this.rejected, needed: k },
+    );
+  }
+
+  close(): void {
+    this.decoder.close();
+  }
+}
+
+/** Rebuilds the file from whatever symbols `packetAt(position, id)` supplies, in layout order (as rq-library does). */
+export function decodeBytes(layout: Layout, packetAt: (position: number, id: string) => Uint8Array | undefined, ctx: CascadeContext = {}): DecodeResult {
+  const dec = new LayoutDecoder(layout, ctx);
+  try {
+    const ids = layout.blocks[0]!.symbols;
+    for (let pos = 0; pos < ids.length; pos++) {
+      const data = dec.add(pos, packetAt(pos, ids[pos]!));
+      if (data) return { data, used: dec.used, rejected: dec.rejected };
+    }
+    throw dec.incomplete();
+  } finally {
+    dec.close();
+  }
 }
