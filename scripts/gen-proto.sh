@@ -19,7 +19,9 @@ if [ ! -x "$plugin" ]; then
 fi
 
 # Options shared by every package: ESM imports with .js suffixes, bigint for 64-bit integers,
-# optional message-typed fields, cosmjs-compatible encode/decode/fromPartial.
+# optional message-typed fields, cosmjs-compatible encode/decode/fromPartial. toJSON emits canonical
+# proto3 JSON (lowerCamel keys, 64-bit ints as strings), which the chain's jsonpb accepts; fromJSON also
+# accepts the original snake_case names that the REST gateway and the Go structs emit.
 common="esModuleInterop=true,importSuffix=.js,forceLong=bigint,useOptionals=messages,useExactTypes=false"
 
 rm -rf "$out"

@@ -26,6 +26,8 @@ import { QueryCurrentEpochResponse } from '../../src/gen/lumera/audit/v1/query.j
 import { StorageProofBucketType, HealOpStatus } from '../../src/gen/lumera/audit/v1/audit.js';
 import { SuperNodeState } from '../../src/gen/lumera/supernode/v1/supernode_state.js';
 import { InvalidArgumentError } from '../../src/util/errors.js';
+import { CascadeMetadata } from '../../src/gen/lumera/action/v1/metadata.js';
+import { EpochAnchor } from '../../src/gen/lumera/audit/v1/epoch.js';
 
 test('msg tables cover every rpc of each generated Msg service with /<package>.Msg<Rpc>[Response] URLs', () => {
   const cases = [
@@ -110,4 +112,16 @@ test('enum name maps give short domain names and parse full or short names case-
   assert.equal(superNodeStateNames.parse(' active '), SuperNodeState.SUPERNODE_STATE_ACTIVE);
   assert.equal(superNodeStateNames.parse('SUPERNODE_STATE_STORAGE_FULL'), 6);
   assert.equal(superNodeStateNames.parse('bogus'), undefined);
+});
+
+test('JSON: fromJSON accepts Go/REST snake_case names; toJSON emits canonical proto3 JSON', () => {
+  const goJson = { data_hash: 'dh', rq_ids_ic: '5', rq_ids_ids: ['a', 'b'], index_artifact_count: 3, public: true };
+  const meta = CascadeMetadata.fromJSON(goJson);
+  assert.equal(meta.rqIdsIc, 5n);
+  assert.deepEqual(meta.rqIdsIds, ['a', 'b']);
+  assert.equal(meta.indexArtifactCount, 3);
+  assert.deepEqual(CascadeMetadata.toJSON(meta), { dataHash: 'dh', rqIdsIc: '5', rqIdsIds: ['a', 'b'], public: true, indexArtifactCount: 3 });
+  const anchor = EpochAnchor.fromJSON({ epoch_id: '18446744073709551615', seed: Buffer.from([1, 2]).toString('base64') });
+  assert.equal(anchor.epochId, 18446744073709551615n, 'uint64 max survives JSON as a string');
+  assert.deepEqual(anchor.seed, Uint8Array.of(1, 2));
 });
