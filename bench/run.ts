@@ -4,8 +4,9 @@
  */
 import os from 'node:os';
 import type { BenchRow, BenchSuite } from './types.js';
+import { transportBench } from './transport.js';
 
-const suites: BenchSuite[] = [];
+const suites: BenchSuite[] = [transportBench];
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);

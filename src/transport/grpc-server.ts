@@ -10,7 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
 import { InvalidArgumentError } from '../util/errors.js';
-import { serverHandshake, DEFAULT_HANDSHAKE_TIMEOUT_MS } from './handshake.js';
+import { serverHandshake, DEFAULT_HANDSHAKE_TIMEOUT_MS, type RemoteIdentity } from './handshake.js';
 import { HandshakeLimiter, DEFAULT_MAX_CONCURRENT_HANDSHAKES } from './handshake-limiter.js';
 import { secureSocket, type AltsSocketOptions } from './alts-socket.js';
 import { bindCaller } from './caller.js';
@@ -28,9 +28,14 @@ export interface AltsServerOptions extends AltsSocketOptions {
   grpcOptions?: grpc.ServerOptions;
 }
 
+/** Observability hooks (metrics, tests). `remote` is the TCP peer `ip:port`. */
 export interface ServerEvents {
-  /** Called for each refused handshake (tests and metrics). */
+  /** A handshake was refused or failed. */
   onHandshakeError?: (err: Error, remote: string) => void;
+  /** A peer completed the handshake. */
+  onHandshake?: (identity: RemoteIdentity, remote: string) => void;
+  /** An authenticated connection failed (bad record frame, socket error). */
+  onConnectionError?: (err: Error, identity: RemoteIdentity, remote: string) => void;
 }
 
 interface ConnectionServer {
@@ -113,8 +118,12 @@ export class AltsGrpcServer {
           conn.injector.destroy();
           server.forceShutdown();
         });
-        secured.on('error', (err) => this.logger.debug({ remote, err: errorMessage(err) }, 'lumera-alts connection error'));
+        secured.on('error', (err) => {
+          this.logger.info({ remote, account: result.remote.address, err: errorMessage(err) }, 'lumera-alts connection failed');
+          this.options.onConnectionError?.(err, result.remote, remote);
+        });
         this.logger.debug({ remote, account: result.remote.address, peerType: result.remote.peerType }, 'lumera-alts peer authenticated');
+        this.options.onHandshake?.(result.remote, remote);
         conn.injector.injectConnection(secured);
       },
       (err: Error) => {
