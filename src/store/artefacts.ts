@@ -58,6 +58,8 @@ export function parseArtefactKey(key: unknown, field = 'key'): Uint8Array {
 
 export class ArtefactStore {
   private readonly verified = new Map<string, VerifiedState>();
+  /** Number of full content checks performed (a hot blob read repeatedly should not raise it). */
+  verifications = 0;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -181,6 +183,7 @@ export class ArtefactStore {
       }
       if (off !== buf.length) throw new ArtefactError('ARTEFACT_CORRUPT', key, `file shrank while reading (${off} of ${buf.length} bytes)`);
       if (buf.length === 0) throw new ArtefactError('ARTEFACT_CORRUPT', key, 'blob is empty');
+      this.verifications++;
       const got = blake3Base58(buf);
       if (got !== key) {
         this.verified.delete(key);
@@ -252,6 +255,7 @@ export class ArtefactStore {
   }
 
   private async verifyHandle(key: string, fh: FileHandle, size: bigint): Promise<void> {
+    this.verifications++;
     const h = new Blake3Hasher();
     const buf = Buffer.allocUnsafe(Math.min(HASH_CHUNK, Number(size)));
     let pos = 0;
