@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerVectorsCommands } from './vectors.js';
+import { registerDeriveCommands } from './derive.js';
 import { registerConfigCommands } from './config.js';
 import { isUserFacing, errorMessage } from '../util/errors.js';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerVectorsCommands(program);
+  registerDeriveCommands(program);
   registerConfigCommands(program);
   return program;
 }
