@@ -1,0 +1,14 @@
+/**
+ * The schema history of the local state database (`<base_dir>/history.db`), applied in version order
+ * when the database opens (src/store/db.ts). To add a table, append ONE entry with the next version:
+ *   { version: 2, ...ARTEFACT_INDEX_MIGRATION },
+ * Never edit, renumber or remove a released entry: databases in the field already recorded it.
+ */
+import type { Migration } from './migrate.js';
+import { LEP6_TABLES_MIGRATION } from './lep6-tables.js';
+
+export type { Migration } from './migrate.js';
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, ...LEP6_TABLES_MIGRATION },
+];
