@@ -150,6 +150,8 @@ export class DevnetApp {
   /** CheckTx: decode + ante against the check state; on success the tx enters the mempool. */
   checkTx(bytes: Uint8Array): { hash: Uint8Array; result: TxResult } {
     const hash = sha256(bytes);
+    // CometBFT consults its tx cache before the app sees the tx.
+    if (this.mempoolHashes.has(toHex(hash))) throw new MempoolError('tx already exists in cache');
     const meter = new Meter(undefined);
     let gasWanted = 0n;
     try {
@@ -170,11 +172,6 @@ export class DevnetApp {
         throw err;
       }
       const key = toHex(hash);
-      if (this.mempoolHashes.has(key)) {
-        this.checkAuth.state = authSnap;
-        this.checkBank.state = bankSnap;
-        throw new MempoolError('tx already exists in cache');
-      }
       if (this.mempool.length >= this.opts.maxMempoolTxs) {
         this.checkAuth.state = authSnap;
         this.checkBank.state = bankSnap;
@@ -307,7 +304,13 @@ export class DevnetApp {
     this.mempool = [];
     this.mempoolHashes.clear();
     this.resetCheckState();
-    for (const t of pending) this.checkTx(t.bytes);
+    for (const t of pending) {
+      try {
+        this.checkTx(t.bytes);
+      } catch {
+        // dropped from the mempool (cache/full); the client sees it never included
+      }
+    }
     return block;
   }
 
