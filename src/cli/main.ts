@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerVectorsCommands } from './vectors.js';
 import { registerDeriveCommands } from './derive.js';
 import { registerConfigCommands } from './config.js';
+import { registerKeysCommands } from './keys.js';
 import { isUserFacing, errorMessage } from '../util/errors.js';
 
 /** Exit codes: 0 ok, 1 a check ran and failed (or an internal error), 2 bad input from the user. */
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerVectorsCommands(program);
   registerDeriveCommands(program);
   registerConfigCommands(program);
+  registerKeysCommands(program);
   return program;
 }
 
