@@ -12,6 +12,7 @@ import { AuditErr, wrap } from './errors.js';
 import { claimHealComplete, expireHealOps, scheduleHealOps, submitHealVerification } from './heal-ops.js';
 import type { AuditParams } from './params.js';
 import { prune } from './prune.js';
+import { storeEvidence } from './evidence.js';
 import { submitRecheckEvidence } from './recheck.js';
 import { submitEpochReport } from './report.js';
 import { cleanEpochRecovery, divergencePenalties } from './reporters.js';
@@ -117,10 +118,7 @@ export class AuditKeeper {
   /** Evidence recorded by the action module (finalization evidence types 1–3). Returns the new id. */
   recordEvidence(height: bigint, subject: string, reporter: string, actionId: string, evidenceType: number, metadata: Uint8Array): bigint {
     const s = this.state;
-    const id = s.nextEvidenceId;
-    s.nextEvidenceId = id + 1n;
-    tSet(s.evidence, id.toString(), {
-      evidenceId: id,
+    return storeEvidence(s, {
       subjectAddress: subject,
       reporterAddress: reporter,
       actionId,
@@ -129,6 +127,5 @@ export class AuditKeeper {
       reportedHeight: height,
       epochId: epochAt(s.params, height).epochId,
     });
-    return id;
   }
 }

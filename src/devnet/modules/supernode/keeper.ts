@@ -7,6 +7,7 @@ import { blake3 } from '@noble/hashes/blake3.js';
 import { fromBech32 } from '@cosmjs/encoding';
 import { newTable, tGet, tSet, tValues, type Table } from '../audit/table.js';
 import { compareBytes } from '../audit/pagination.js';
+import { SupernodeMetrics } from '../../../gen/lumera/supernode/v1/metrics.js';
 
 export const SuperNodeState = {
   UNSPECIFIED: 0,
@@ -44,10 +45,10 @@ export interface SuperNodeRecord {
   prevSupernodeAccounts: { account: string; height: bigint }[];
 }
 
-/** Latest metrics reported for a validator (SupernodeMetricsState; only the fields the devnet feeds). */
+/** Latest metrics reported for a validator (SupernodeMetricsState). */
 export interface MetricsState {
   validatorAddress: string;
-  cascadeKademliaDbBytes: number;
+  metrics: SupernodeMetrics;
   reportCount: bigint;
   height: bigint;
 }
@@ -132,9 +133,16 @@ export class SupernodeKeeper {
   /** Metrics bridge used by accepted epoch reports (audit rule 3.5.3). */
   recordCascadeBytes(validatorAddress: string, bytes: number, height: bigint): void {
     const prev = tGet(this.s.metrics, validatorAddress);
+    const metrics = prev?.metrics ?? SupernodeMetrics.fromPartial({});
+    this.recordMetrics(validatorAddress, { ...metrics, cascadeKademliaDbBytes: bytes }, height);
+  }
+
+  /** MsgReportSupernodeMetrics and the audit bridge: latest metrics, report count + 1, height. */
+  recordMetrics(validatorAddress: string, metrics: SupernodeMetrics, height: bigint): void {
+    const prev = tGet(this.s.metrics, validatorAddress);
     tSet(this.s.metrics, validatorAddress, {
       validatorAddress,
-      cascadeKademliaDbBytes: bytes,
+      metrics: { ...metrics, openPorts: metrics.openPorts.map((p) => ({ ...p })) },
       reportCount: (prev?.reportCount ?? 0n) + 1n,
       height,
     });
