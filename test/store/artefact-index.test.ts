@@ -46,3 +46,21 @@ test('artefact index: bad action ids, keys, kinds and sizes are rejected by name
     db.close();
   }
 });
+
+test('artefact index: the shared history.db migrations create the artefact_actions table', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { openDatabase } = await import('../../src/store/db.js');
+  const dir = await mkdtemp(join(tmpdir(), 'artefact-index-'));
+  const state = openDatabase(join(dir, 'history.db'));
+  try {
+    const idx = new ArtefactIndex(state.db);
+    idx.record('5', [{ key: key(5), kind: 'index', size: 10 }]);
+    assert.deepEqual(idx.actionsOf(key(5)), ['5']);
+    assert.ok(state.schemaVersion >= 2);
+  } finally {
+    state.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
