@@ -343,7 +343,10 @@ export function isOutOfGas(err: unknown): boolean {
 /** CheckTx said the identical tx bytes are already in the mempool (a re-broadcast): wait for inclusion instead. */
 export function isTxAlreadyInMempool(err: unknown): boolean {
   const id = chainErrorIdentity(err);
-  return id?.codespace === 'sdk' && id.code === SDK_CODE.TX_IN_MEMPOOL;
+  if (id?.codespace === 'sdk' && id.code === SDK_CODE.TX_IN_MEMPOOL) return true;
+  // CometBFT answers a re-broadcast of cached bytes with a JSON-RPC error, not an ABCI code.
+  for (const e of causeChain(err)) if (e instanceof ChainRpcError) return `${e.rpcMessage} ${e.rpcData}`.includes('tx already exists in cache');
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import type { Action } from '../gen/lumera/action/v1/action.js';
 import type { Params as ActionParams } from '../gen/lumera/action/v1/params.js';
 import type { SuperNode } from '../gen/lumera/supernode/v1/super_node.js';
 import type { Params as SupernodeParams } from '../gen/lumera/supernode/v1/params.js';
-import { decodeAddress } from '../crypto/account-keys.js';
+import { requireAccountAddress } from './address.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { ChainConnection } from './connection.js';
@@ -63,8 +63,7 @@ function nonEmpty(field: string, v: string): string {
   return v;
 }
 function account(field: string, v: string): string {
-  decodeAddress(v, field);
-  return v;
+  return requireAccountAddress(field, v);
 }
 function required<T>(v: T | undefined, what: string): T {
   if (v === undefined) throw new ChainResponseError(`of ${what}`, 'lacks its non-nullable field');

@@ -236,7 +236,13 @@ export class TxSigner {
   /** broadcast_tx_sync; a non-zero CheckTx code throws, "already in mempool" counts as broadcast. */
   private async broadcast(txBytes: Uint8Array, typeUrls: string[]): Promise<string> {
     const localHash = toHex(sha256(txBytes)).toUpperCase();
-    const r = await this.conn.broadcastSync(txBytes);
+    let r;
+    try {
+      r = await this.conn.broadcastSync(txBytes);
+    } catch (err) {
+      if (isTxAlreadyInMempool(err)) return localHash;
+      throw err;
+    }
     if (r.code === 0) return r.hash || localHash;
     const err = new ChainAbciError({ stage: 'checktx', codespace: r.codespace, code: r.code, log: r.log, msgTypeUrls: typeUrls, txHash: localHash });
     if (isTxAlreadyInMempool(err)) return localHash;
