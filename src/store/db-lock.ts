@@ -43,6 +43,13 @@ function describeOwner(ownerPath: string): string | undefined {
   }
 }
 
+/**
+ * Lock connections held by this process. better-sqlite3 closes a connection when it is garbage
+ * collected, which would silently drop the lock if a caller kept only the database handle; this set keeps
+ * every held lock reachable until release().
+ */
+const held = new Set<Database.Database>();
+
 /** Takes the lock for `dbPath` or throws DbLockedError at once (no waiting). */
 export function acquireDbLock(dbPath: string): DbLock {
   const lockPath = `${dbPath}.lock`;
@@ -66,12 +73,11 @@ export function acquireDbLock(dbPath: string): DbLock {
   } catch {
     // Informational only; the lock itself is held.
   }
-  let held = true;
+  held.add(conn);
   return {
     lockPath,
     release() {
-      if (!held) return;
-      held = false;
+      if (!held.delete(conn)) return;
       rmSync(ownerPath, { force: true });
       conn.close();
     },
