@@ -5,8 +5,9 @@
 import os from 'node:os';
 import type { BenchRow, BenchSuite } from './types.js';
 import { transportBench } from './transport.js';
+import { cascadeBench } from './cascade.js';
 
-const suites: BenchSuite[] = [transportBench];
+const suites: BenchSuite[] = [transportBench, cascadeBench];
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
