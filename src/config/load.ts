@@ -64,11 +64,11 @@ export function checkConfig(text: string, options: LoadOptions = {}): CheckResul
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const at = (offset: number | undefined) => (offset === undefined ? {} : lines.linePos(offset));
-  const syntax: ConfigIssue[] = [...doc.errors, ...doc.warnings].map((e) => ({
-    path: '',
-    message: `YAML syntax error: ${e.message}`,
-    ...at(e.pos[0]),
-  }));
+  const syntax: ConfigIssue[] = [
+    ...doc.errors.map((e) => ({ path: '', message: `YAML syntax error: ${e.message}`, ...at(e.pos[0]) })),
+    // Warnings (e.g. an unknown !tag) would silently change how a value is read: treated as errors too.
+    ...doc.warnings.map((e) => ({ path: '', message: `YAML problem: ${e.message}`, ...at(e.pos[0]) })),
+  ];
   // A file that does not parse gives no trustworthy tree: report only where the syntax broke.
   if (doc.errors.length > 0) return { config: undefined, issues: syntax };
 

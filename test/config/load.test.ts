@@ -269,3 +269,11 @@ test('aliases resolve and port 0 is allowed (OS-assigned) for tests', () => {
   assert.equal(c.selfHealing.auditQueryTimeoutMs, 1234);
   assert.equal(c.supernode.port, 0);
 });
+
+test('YAML warnings such as an unknown tag are reported, not ignored', () => {
+  const issues = issuesOf(`${MINIMAL}self_healing:\n  poll_interval_ms: !seconds 5\n`);
+  assert.deepEqual(issues.map((i) => [i.line, i.message]), [
+    [7, 'YAML problem: Unresolved tag: !seconds'],
+    [7, 'self_healing.poll_interval_ms must be an integer, got "5" (a string)'],
+  ]);
+});
