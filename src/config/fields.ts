@@ -268,8 +268,9 @@ export function urlList(spec: Base<string[]>): Field<string[]> {
 }
 
 /**
- * Gas price as `<decimal><denom>` (e.g. `0.025ulume`, the form cosmjs `GasPrice.fromString` reads); a bare
- * number means ulume. Fees on Lumera are paid in ulume only (spec 02 §1.5), so any other denom is refused.
+ * Gas price in ulume per gas unit. YAML takes `<decimal>ulume` (e.g. `0.025ulume`, the cosmjs form) or a
+ * bare number; the model holds the decimal amount alone (`"0.025"`), which is what the chain client's tx
+ * pipeline takes. Fees on Lumera are paid in ulume only (spec 02 §1.5), so any other denom is refused.
  */
 export function gasPrice(spec: Base<string>): Field<string> {
   return field<string>({
@@ -282,14 +283,14 @@ export function gasPrice(spec: Base<string>): Field<string> {
       if (typeof text !== 'string') return bad(`must be a gas price such as "0.025ulume", got ${describeValue(raw)}`);
       const m = /^\s*(-?\d+(?:\.\d+)?)\s*([A-Za-z][A-Za-z0-9/:._-]*)?\s*$/.exec(text);
       if (!m) return bad(`must be a gas price such as "0.025ulume", got ${JSON.stringify(text)}`);
-      const denom = m[2] ?? 'ulume';
-      if (denom !== 'ulume') return bad(`must be priced in ulume (the chain's only fee denom), got ${JSON.stringify(text)}`);
+      if ((m[2] ?? 'ulume') !== 'ulume') return bad(`must be priced in ulume (the chain's only fee denom), got ${JSON.stringify(text)}`);
       const amount = m[1] ?? '';
       if ((amount.split('.')[1] ?? '').length > 18) return bad(`must have at most 18 decimal places, got ${JSON.stringify(text)}`);
-      return ok(`${amount}${denom}`);
+      return ok(amount);
     },
-    check: (v) => (v.startsWith('-') ? [{ text: `must be >= 0, got ${v}` }] : []),
+    check: (v) => (v.startsWith('-') ? [{ text: `must be >= 0, got ${v}ulume` }] : []),
     isZero: (v) => Number.parseFloat(v) === 0,
+    toYaml: (v) => `${v}ulume`,
   });
 }
 

@@ -33,7 +33,7 @@ export interface LumeraSection {
   /** CometBFT RPC endpoints, tried in order with failover. */
   rpcEndpoints: string[];
   chainId: string;
-  /** `<decimal>ulume`, e.g. `0.025ulume` (cosmjs `GasPrice.fromString` form). */
+  /** ulume per gas unit as a decimal string, e.g. `0.025` (YAML: `0.025ulume`). */
   gasPrice: string;
   /** Simulated gas is multiplied by this… */
   gasAdjustment: number;

@@ -48,7 +48,7 @@ test('missing blocks: every default applied, LEP-6 toggles off, paths under ~/.s
     lumera: {
       rpcEndpoints: ['http://127.0.0.1:26657'],
       chainId: 'lumera-devnet-1',
-      gasPrice: '0.025ulume',
+      gasPrice: '0.025',
       gasAdjustment: 1.3,
       gasPadding: 50000,
       callTimeoutMs: 10000,
@@ -115,7 +115,7 @@ test('zero means "use the default" for every numeric knob (R7.2)', () => {
     assert.equal(value, fieldAt(path).default, path);
   }
   assert.equal(load('storage_challenge:\n  lep6:\n    recipient_read_timeout: 0\n').storageChallenge.lep6.recipientReadTimeoutMs, 30000);
-  assert.equal(parseConfig(withKey('lumera.gas_price', '0ulume')).lumera.gasPrice, '0.025ulume');
+  assert.equal(parseConfig(withKey('lumera.gas_price', '0ulume')).lumera.gasPrice, '0.025');
 });
 
 const LEP6_NON_NEGATIVE = [
@@ -239,10 +239,10 @@ test('required keys are reported when missing', () => {
 test('gas knobs parse, and zero means default', () => {
   const lumera = (body: string) => parseConfig(`supernode:\n  identity: ${IDENTITY}\n  key_name: k\nlumera:\n  chain_id: c-1\n${body}`).lumera;
   const c = lumera('  gas_price: 0.05ulume\n  gas_adjustment: 1.5\n  gas_padding: 70000\n  rpc_endpoints: https://rpc.example:443\n');
-  assert.deepEqual([c.gasPrice, c.gasAdjustment, c.gasPadding, c.rpcEndpoints], ['0.05ulume', 1.5, 70000, ['https://rpc.example:443']]);
-  assert.equal(lumera('  gas_price: 0.03\n').gasPrice, '0.03ulume');
+  assert.deepEqual([c.gasPrice, c.gasAdjustment, c.gasPadding, c.rpcEndpoints], ['0.05', 1.5, 70000, ['https://rpc.example:443']]);
+  assert.equal(lumera('  gas_price: 0.03\n').gasPrice, '0.03');
   const z = lumera('  gas_price: 0\n  gas_adjustment: 0\n  gas_padding: 0\n');
-  assert.deepEqual([z.gasPrice, z.gasAdjustment, z.gasPadding], ['0.025ulume', 1.3, 50000]);
+  assert.deepEqual([z.gasPrice, z.gasAdjustment, z.gasPadding], ['0.025', 1.3, 50000]);
 });
 
 test('staging dir and other paths resolve against the base dir; absolute paths are kept', () => {
