@@ -94,7 +94,9 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   } catch (err) {
     db?.close();
     lock?.release();
-    throw err;
+    if (err instanceof SupernodeError || err instanceof InvalidArgumentError) throw err;
+    // e.g. SQLITE_NOTADB for a file that is not a database, SQLITE_CORRUPT, SQLITE_READONLY.
+    throw new SupernodeError('DB_OPEN_FAILED', `cannot open database ${file}: ${(err as Error).message}`, { path: file, sqliteCode: (err as { code?: string }).code }, { cause: err });
   }
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -136,4 +136,12 @@ test('a second daemon process is refused; the lock dies with its holder (no stal
   await exited;
   const mine = openHistoryDb(base);
   mine.close();
+});
+
+test('a file that is not a database is a clear open error, and the lock is released', (t) => {
+  const file = join(tempDir(t), 'h.db');
+  writeFileSync(file, 'this is not sqlite, just some text that is long enough to be read as a header........');
+  assert.throws(() => openDatabase(file), (err: unknown) => (err as { code?: string }).code === 'DB_OPEN_FAILED' && /cannot open database .*h\.db: file is not a database/.test((err as Error).message));
+  rmSync(file);
+  openDatabase(file).close();
 });
