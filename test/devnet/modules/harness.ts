@@ -20,7 +20,7 @@ import {
   type GenesisSupernode,
 } from '../../../src/devnet/modules/types.js';
 import type { AuditEnv } from '../../../src/devnet/modules/audit/env.js';
-import { getAnchor } from '../../../src/devnet/modules/audit/epochs.js';
+import { epochAt, getAnchor } from '../../../src/devnet/modules/audit/epochs.js';
 import { assignedTargets } from '../../../src/devnet/modules/audit/assignment.js';
 import type { HostReport, MsgSubmitEpochReport, StorageProofResult } from '../../../src/devnet/modules/audit/types.js';
 
@@ -98,6 +98,8 @@ export interface TestChain {
   end(h: bigint): void;
   /** begin+end for every height in [from, to]. */
   run(from: bigint, to: bigint): void;
+  /** Like run, but every supernode submits an empty report in the first block of each epoch (no missing-report postponement). */
+  runReporting(from: bigint, to: bigint): void;
   env(h: bigint): AuditEnv;
 }
 
@@ -152,6 +154,22 @@ export function makeChain(opts: ChainOptions = {}): TestChain {
     run(from, to) {
       for (let h = from; h <= to; h++) {
         chain.begin(h);
+        chain.end(h);
+      }
+    },
+    runReporting(from, to) {
+      for (let h = from; h <= to; h++) {
+        chain.begin(h);
+        const ep = epochAt(audit.keeper.state.params, h);
+        if (ep.startHeight === h) {
+          for (const g of genesis) {
+            try {
+              audit.keeper.submitEpochReport(h, report(g.account, ep.epochId), emit);
+            } catch (err) {
+              if (!(err instanceof ChainRuleError)) throw err;
+            }
+          }
+        }
         chain.end(h);
       }
     },
