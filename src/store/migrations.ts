@@ -1,7 +1,7 @@
 /**
  * The schema history of the local state database (`<base_dir>/history.db`), applied in version order
  * when the database opens (src/store/db.ts). To add a table, append ONE entry with the next version:
- *   { version: 2, ...ARTEFACT_INDEX_MIGRATION },
+ *   { version: <last + 1>, ...MY_TABLE_MIGRATION },   // MY_TABLE_MIGRATION = { name, sql } or { name, up }
  * Never edit, renumber or remove a released entry: databases in the field already recorded it.
  */
 import type { Migration } from './migrate.js';
