@@ -122,6 +122,8 @@ export interface LumeraClient extends LumeraQueryClient {
   simulateFinalizeAction(input: FinalizeActionInput): Promise<bigint>;
   /** Escape hatch for messages without a dedicated method (same pipeline, same guarantees). */
   submitMessages(messages: TxMessage[], opts?: SubmitOptions): Promise<TxResult>;
+  /** Gas the messages would use now, signed by this client's key (no broadcast). */
+  simulateMessages(messages: TxMessage[]): Promise<bigint>;
   close(): void;
 }
 
@@ -161,6 +163,10 @@ class ProductionLumeraClient extends ChainQueries implements LumeraClient {
 
   submitMessages(messages: TxMessage[], opts?: SubmitOptions): Promise<TxResult> {
     return this.tx().submit(messages, opts);
+  }
+
+  simulateMessages(messages: TxMessage[]): Promise<bigint> {
+    return this.tx().simulate(messages);
   }
 
   submitEpochReport(input: EpochReportInput, opts?: SubmitOptions): Promise<TxResult> {
