@@ -1,10 +1,16 @@
 /**
  * Bench (a): bulk transfer over lumera-alts gRPC (server-streaming, 1 MiB messages) on loopback, beside a raw
- * TCP socket copy of the same bytes in the same run. A second row shows plain-text gRPC over the same
- * loopback, which separates the cost of HTTP/2 + grpc-js from the cost of the record layer.
+ * TCP socket copy of the same bytes in the same run. The sending side runs in a child process (as a real
+ * peer would), the receiving side here, for every row, so each side has its own core and event loop.
+ * Extra rows: lumera-alts with 64 KiB writer frames (an option for TS↔TS links; the default 4 KiB frames
+ * mirror the Go writer), and plain-text gRPC, which separates the cost of HTTP/2 + grpc-js from the cost of
+ * the record layer.
  */
 import net from 'node:net';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { BenchRow, BenchSuite } from './types.js';
 import { AltsGrpcServer } from '../src/transport/grpc-server.js';
@@ -14,6 +20,8 @@ import type { RemoteIdentityVerifier } from '../src/transport/identity-verifier.
 
 const TOTAL = Number(process.env.BENCH_TRANSPORT_MIB ?? 256) * 1024 * 1024;
 const CHUNK = 1024 * 1024;
+const SENDER_FLAG = '--lep6-transport-sender';
+type Mode = 'raw' | 'alts' | 'alts64k' | 'plain';
 
 const bytes = (b: Buffer): Buffer => b;
 const bulkService = {
@@ -28,122 +36,114 @@ const bulkService = {
   },
 } satisfies grpc.ServiceDefinition;
 const BulkClient = grpc.makeGenericClientConstructor(bulkService, 'Bulk');
+const grpcOptions = { 'grpc.max_receive_message_length': 4 * CHUNK, 'grpc.max_send_message_length': 4 * CHUNK, 'grpc-node.flow_control_window': Number(process.env.WIN ?? 65535) };
+const signer = (label: string) => accountSignerFromPrivateKey(new Uint8Array(createHash('sha256').update(`lep6 bench ${label}`).digest()));
+const anyone: RemoteIdentityVerifier = { isRegisteredSupernode: async () => true, accountExists: async () => true };
 
-function bulkImplementation(chunk: Buffer): grpc.UntypedServiceImplementation {
-  return {
-    pull: (call: grpc.ServerWritableStream<Buffer, Buffer>) => {
-      let sent = 0;
-      const pump = (): void => {
-        while (sent < TOTAL) {
-          sent += CHUNK;
-          if (!call.write(chunk)) {
-            call.once('drain', pump);
-            return;
-          }
-        }
-        call.end();
-      };
-      pump();
-    },
+/** Writes TOTAL bytes in CHUNK pieces, honouring backpressure. */
+function pump(write: (b: Buffer) => boolean, onDrain: (f: () => void) => void, end: () => void, chunk: Buffer): void {
+  let sent = 0;
+  const step = (): void => {
+    while (sent < TOTAL) {
+      sent += CHUNK;
+      if (!write(chunk)) return onDrain(step);
+    }
+    end();
   };
+  step();
 }
 
-const grpcOptions = { 'grpc.max_receive_message_length': 4 * CHUNK, 'grpc.max_send_message_length': 4 * CHUNK };
+async function runSender(mode: Mode): Promise<void> {
+  const chunk = randomBytes(CHUNK);
+  const impl: grpc.UntypedServiceImplementation = {
+    pull: (call: grpc.ServerWritableStream<Buffer, Buffer>) => pump((b) => call.write(b), (f) => call.once('drain', f), () => call.end(), chunk),
+  };
+  let port: number;
+  if (mode === 'raw') {
+    const server = net.createServer((s) => pump((b) => s.write(b), (f) => s.once('drain', f), () => s.end(), chunk));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as net.AddressInfo).port;
+  } else if (mode === 'plain') {
+    const server = new grpc.Server(grpcOptions);
+    server.addService(bulkService, impl);
+    port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+  } else {
+    const server = new AltsGrpcServer({ signer: signer('server'), verifier: anyone, grpcOptions, maxPlaintextPerFrame: mode === 'alts64k' ? 65536 - 24 : undefined });
+    server.addService(bulkService, impl);
+    port = await server.listen('127.0.0.1', 0);
+  }
+  process.send!({ port });
+}
 
-function pull(client: grpc.Client): Promise<number> {
+async function startSender(mode: Mode): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(fileURLToPath(import.meta.url), [SENDER_FLAG, mode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [msg] = (await Promise.race([
+    once(child, 'message'),
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`transport bench sender (${mode}) did not start in 30 s`)), 30_000).unref()),
+  ])) as [{ port: number }];
+  return { child, port: msg.port };
+}
+
+function receive(mode: Mode, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let received = 0;
+    if (mode === 'raw') {
+      const s = net.connect(port, '127.0.0.1');
+      s.on('data', (b: Buffer) => (received += b.length));
+      s.on('error', reject);
+      s.on('end', () => resolve(received));
+      return;
+    }
+    const creds = mode === 'plain' ? grpc.credentials.createInsecure() : new AltsChannelCredentials({ signer: signer('client'), verifier: anyone, expectedServer: signer('server').address });
+    const client = new BulkClient(`127.0.0.1:${port}`, creds, grpcOptions);
     const stream = (client as unknown as { pull(req: Buffer): grpc.ClientReadableStream<Buffer> }).pull(Buffer.alloc(0));
     stream.on('data', (b: Buffer) => (received += b.length));
-    stream.on('error', reject);
-    stream.on('end', () => resolve(received));
+    stream.on('error', (err) => {
+      client.close();
+      reject(err);
+    });
+    stream.on('end', () => {
+      client.close();
+      resolve(received);
+    });
   });
 }
 
-async function timeIt(run: () => Promise<number>): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  const n = await run();
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (n !== TOTAL) throw new Error(`transfer moved ${n} bytes, expected ${TOTAL}`);
-  return TOTAL / 1e6 / secs;
-}
-
-async function rawTcp(chunk: Buffer): Promise<number> {
-  const server = net.createServer((socket) => {
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < TOTAL) {
-        sent += CHUNK;
-        if (!socket.write(chunk)) {
-          socket.once('drain', pump);
-          return;
-        }
-      }
-      socket.end();
-    };
-    pump();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
+async function measure(mode: Mode): Promise<number> {
+  const { child, port } = await startSender(mode);
   try {
-    return await timeIt(
-      () =>
-        new Promise((resolve, reject) => {
-          let received = 0;
-          const s = net.connect(port, '127.0.0.1');
-          s.on('data', (b: Buffer) => (received += b.length));
-          s.on('error', reject);
-          s.on('end', () => resolve(received));
-        }),
-    );
+    const t0 = process.hrtime.bigint();
+    const n = await receive(mode, port);
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (n !== TOTAL) throw new Error(`${mode} transfer moved ${n} bytes, expected ${TOTAL}`);
+    return TOTAL / 1e6 / secs;
   } finally {
-    server.close();
-  }
-}
-
-async function altsGrpc(chunk: Buffer): Promise<number> {
-  const key = (label: string) => new Uint8Array(createHash('sha256').update(`lep6 bench ${label}`).digest());
-  const serverSigner = accountSignerFromPrivateKey(key('server'));
-  const clientSigner = accountSignerFromPrivateKey(key('client'));
-  const verifier: RemoteIdentityVerifier = { isRegisteredSupernode: async () => true, accountExists: async () => true };
-  const server = new AltsGrpcServer({ signer: serverSigner, verifier, grpcOptions, maxPlaintextPerFrame: Number(process.env.FRAME ?? 4072) });
-  server.addService(bulkService, bulkImplementation(chunk));
-  const port = await server.listen('127.0.0.1', 0);
-  const client = new BulkClient(`127.0.0.1:${port}`, new AltsChannelCredentials({ signer: clientSigner, verifier, expectedServer: serverSigner.address }), grpcOptions);
-  try {
-    return await timeIt(() => pull(client));
-  } finally {
-    client.close();
-    await server.close(100);
-  }
-}
-
-async function plainGrpc(chunk: Buffer): Promise<number> {
-  const server = new grpc.Server(grpcOptions);
-  server.addService(bulkService, bulkImplementation(chunk));
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  );
-  const client = new BulkClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), grpcOptions);
-  try {
-    return await timeIt(() => pull(client));
-  } finally {
-    client.close();
-    server.forceShutdown();
+    child.kill();
   }
 }
 
 export const transportBench: BenchSuite = {
   name: 'transport',
   async run(): Promise<BenchRow[]> {
-    const chunk = randomBytes(CHUNK);
     const mib = TOTAL / 1024 / 1024;
-    const raw = await rawTcp(chunk);
-    const alts = await altsGrpc(chunk);
-    const plain = await plainGrpc(chunk);
+    const raw = await measure('raw');
+    const alts = await measure('alts');
+    const alts64k = await measure('alts64k');
+    const plain = await measure('plain');
+    const row = (measure: string, figure: number, goal?: string): BenchRow => ({ measure, figure, unit: 'MB/s', baseline: raw, baselineName: 'raw TCP copy', ratio: figure / raw, goal });
     return [
-      { measure: `lumera-alts gRPC stream, ${mib} MiB in 1 MiB msgs`, figure: alts, unit: 'MB/s', baseline: raw, baselineName: 'raw TCP copy', ratio: alts / raw, goal: '≥ 0.5' },
-      { measure: `plain-text gRPC stream, ${mib} MiB (context)`, figure: plain, unit: 'MB/s', baseline: raw, baselineName: 'raw TCP copy', ratio: plain / raw },
+      row(`lumera-alts gRPC stream, ${mib} MiB in 1 MiB msgs (4 KiB frames, Go-identical)`, alts, '≥ 0.5'),
+      row(`lumera-alts gRPC stream, 64 KiB writer frames (option)`, alts64k),
+      row(`plain-text gRPC stream (context, no security)`, plain),
     ];
   },
 };
+
+if (process.argv[2] === SENDER_FLAG) {
+  runSender(process.argv[3] as Mode).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

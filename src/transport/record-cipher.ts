@@ -123,9 +123,10 @@ export class RecordSealer {
  */
 export class RecordOpener {
   private readonly counter: CounterNonce;
-  private chunks: Buffer[] = [];
-  private avail = 0;
-  private need = 4;
+  // Bytes of an incomplete frame (and its total size once the length field is known). Only the frame that
+  // straddles two reads is ever copied; whole frames inside a read are opened in place.
+  private pending: Buffer[] = [];
+  private pendingLen = 0;
   private failed: TransportError | null = null;
 
   /** `writerSide` is the side that wrote the frames this opener reads. */
@@ -135,7 +136,7 @@ export class RecordOpener {
 
   /** Bytes received but not yet part of a complete frame. */
   get buffered(): number {
-    return this.avail;
+    return this.pendingLen;
   }
 
   /**
@@ -145,52 +146,77 @@ export class RecordOpener {
   open(chunk: Uint8Array, out: Buffer[]): void {
     if (this.failed) throw this.failed;
     if (chunk.length === 0) return;
-    this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    this.avail += chunk.length;
-    if (this.avail < this.need) return;
-    const buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.avail);
-    this.chunks = [];
-    this.avail = 0;
-    let off = 0;
+    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     try {
+      if (this.pendingLen > 0) {
+        // Complete the straddling frame with just the bytes it needs from this read.
+        if (this.pendingLen < 4) {
+          const head = Math.min(4 - this.pendingLen, buf.length);
+          this.pending.push(buf.subarray(0, head));
+          this.pendingLen += head;
+          buf = buf.subarray(head);
+          if (this.pendingLen < 4) return;
+          this.pending = [Buffer.concat(this.pending, this.pendingLen)];
+        }
+        // pending[0] now holds at least the 4-byte length field.
+        const total = 4 + this.frameLength(this.pending[0]!, 0);
+        const missing = total - this.pendingLen;
+        if (buf.length < missing) {
+          this.pending.push(buf);
+          this.pendingLen += buf.length;
+          return;
+        }
+        this.pending.push(buf.subarray(0, missing));
+        const frame = Buffer.concat(this.pending, total);
+        this.pending = [];
+        this.pendingLen = 0;
+        buf = buf.subarray(missing);
+        out.push(this.openFrame(frame, 0, total));
+      }
+      let off = 0;
       while (buf.length - off >= 4) {
-        const length = buf.readUInt32LE(off);
-        if (length > MAX_FRAME_LENGTH) {
-          throw new TransportError('ALTS_FRAME_TOO_LARGE', `record frame length ${length} is above the limit ${MAX_FRAME_LENGTH}`, { length, limit: MAX_FRAME_LENGTH });
-        }
-        if (length < MIN_FRAME_LENGTH) {
-          throw new TransportError('ALTS_FRAME_AUTH', `record frame length ${length} is below the minimum ${MIN_FRAME_LENGTH}`, { length });
-        }
-        if (buf.length - off < 4 + length) break;
-        const type = buf.readUInt32LE(off + 4);
-        // Only the low byte is checked, as the reference does (the header is not authenticated).
-        if ((type & 0xff) !== FRAME_MESSAGE_TYPE) {
-          throw new TransportError('ALTS_FRAME_TYPE', `record frame has message type ${type}, expected low byte ${FRAME_MESSAGE_TYPE}`, { type });
-        }
-        const end = off + 4 + length;
-        const decipher = createDecipheriv('chacha20-poly1305', this.counter.currentSubkey(), ZERO_NONCE, { authTagLength: TAG_BYTES });
-        decipher.setAuthTag(buf.subarray(end - TAG_BYTES, end));
-        const plaintext = decipher.update(buf.subarray(off + FRAME_HEADER_BYTES, end - TAG_BYTES));
-        try {
-          decipher.final();
-        } catch {
-          throw new TransportError('ALTS_FRAME_AUTH', 'record frame failed authentication (tampered, replayed, reordered or wrong direction)');
-        }
-        this.counter.advance();
-        out.push(plaintext);
+        const end = off + 4 + this.frameLength(buf, off);
+        if (end > buf.length) break;
+        out.push(this.openFrame(buf, off, end));
         off = end;
+      }
+      if (off < buf.length) {
+        this.pending = [buf.subarray(off)];
+        this.pendingLen = buf.length - off;
       }
     } catch (err) {
       this.failed = err instanceof TransportError ? err : new TransportError('ALTS_FRAME_AUTH', 'record frame could not be opened', {}, { cause: err });
       throw this.failed;
     }
-    if (off < buf.length) {
-      const rest = buf.subarray(off);
-      this.chunks.push(rest);
-      this.avail = rest.length;
-      this.need = rest.length >= 4 ? 4 + rest.readUInt32LE(0) : 4;
-    } else {
-      this.need = 4;
+  }
+
+  /** The length field at `off`, checked against the limits as soon as it arrives. */
+  private frameLength(buf: Buffer, off: number): number {
+    const length = buf.readUInt32LE(off);
+    if (length > MAX_FRAME_LENGTH) {
+      throw new TransportError('ALTS_FRAME_TOO_LARGE', `record frame length ${length} is above the limit ${MAX_FRAME_LENGTH}`, { length, limit: MAX_FRAME_LENGTH });
     }
+    if (length < MIN_FRAME_LENGTH) {
+      throw new TransportError('ALTS_FRAME_AUTH', `record frame length ${length} is below the minimum ${MIN_FRAME_LENGTH}`, { length });
+    }
+    return length;
+  }
+
+  private openFrame(buf: Buffer, off: number, end: number): Buffer {
+    const type = buf.readUInt32LE(off + 4);
+    // Only the low byte is checked, as the reference does (the header is not authenticated).
+    if ((type & 0xff) !== FRAME_MESSAGE_TYPE) {
+      throw new TransportError('ALTS_FRAME_TYPE', `record frame has message type ${type}, expected low byte ${FRAME_MESSAGE_TYPE}`, { type });
+    }
+    const decipher = createDecipheriv('chacha20-poly1305', this.counter.currentSubkey(), ZERO_NONCE, { authTagLength: TAG_BYTES });
+    decipher.setAuthTag(buf.subarray(end - TAG_BYTES, end));
+    const plaintext = decipher.update(buf.subarray(off + FRAME_HEADER_BYTES, end - TAG_BYTES));
+    try {
+      decipher.final();
+    } catch {
+      throw new TransportError('ALTS_FRAME_AUTH', 'record frame failed authentication (tampered, replayed, reordered or wrong direction)');
+    }
+    this.counter.advance();
+    return plaintext;
   }
 }

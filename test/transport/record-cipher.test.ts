@@ -104,3 +104,15 @@ test('record layer: bad keys and masks are typed argument errors', () => {
   assert.throws(() => new RecordSealer(randomBytes(31), mask, 'client'), isInvalidArgument);
   assert.throws(() => new RecordOpener(key, randomBytes(11), 'client'), isInvalidArgument);
 });
+
+test('record layer: an oversized length is refused even when its header arrives in pieces', () => {
+  const header = Buffer.alloc(4);
+  header.writeUInt32LE(MAX_FRAME_LENGTH + 1, 0);
+  const opener = new RecordOpener(key, mask, 'client');
+  const out: Buffer[] = [];
+  opener.open(header.subarray(0, 1), out);
+  opener.open(header.subarray(1, 3), out);
+  assert.equal(opener.buffered, 3);
+  assert.throws(() => opener.open(header.subarray(3), out), (err: unknown) => isTransportError(err, 'ALTS_FRAME_TOO_LARGE'));
+  assert.deepEqual(out, []);
+});
