@@ -1,0 +1,114 @@
+/**
+ * The challenger's epoch loop (spec 04 §2.1 with the host reporter of §2.10 folded in). Each tick: derive
+ * the current epoch; skip epochs already on chain (persisted as `lep6.last_submitted_epoch`); wait for the
+ * anchor; dispatch the epoch once per process (a per-epoch flag — §11.3); then get the report on chain.
+ * A restart mid-epoch re-dispatches (the buffered rows died with the process, §11.4) and still reports;
+ * FULL-mode gaps (a dropped row, a changed assignment) are challenged before the report, and once the
+ * epoch is about to end the report goes out with what exists (the chain decides) — no epoch is stalled.
+ */
+import { StorageTruthEnforcementMode, supernodeEpochID } from '../deterministic/index.js';
+import { errorMessage } from '../util/errors.js';
+import { silentLogger, type Logger } from '../util/logger.js';
+import { TickLoop, type Startable } from '../node/startable.js';
+import type { ChallengeChain } from './chain.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { EpochReporter, ReportOutcome } from './reporter.js';
+import { LAST_SUBMITTED_EPOCH_KEY, type ChallengeStateStore } from './state-store.js';
+
+export interface ChallengerHooks {
+  /** After DispatchEpoch returned for an epoch, before its report is built (awaited). */
+  onDispatched?(epochId: bigint): Promise<void> | void;
+  onReported?(epochId: bigint, outcome: ReportOutcome): void;
+}
+
+export interface ChallengerServiceOptions {
+  chain: ChallengeChain;
+  /** Absent: LEP-6 dispatch disabled; host reports are still submitted. */
+  dispatcher: Dispatcher | undefined;
+  reporter: EpochReporter;
+  state: ChallengeStateStore;
+  pollIntervalMs: number;
+  /** Gap-filling dispatch rounds per epoch before the report is sent as is. Default 3. */
+  maxFillRounds?: number;
+  hooks?: ChallengerHooks;
+  logger?: Logger;
+}
+
+export class ChallengerService implements Startable {
+  readonly name = 'storage-challenger';
+  private readonly loop: TickLoop;
+  private readonly log: Logger;
+  private lastSubmitted: bigint | undefined;
+  private readonly dispatched = new Set<bigint>();
+  private readonly fillRounds = new Map<bigint, number>();
+  private stopping = false;
+
+  constructor(private readonly o: ChallengerServiceOptions) {
+    this.log = o.logger ?? silentLogger();
+    this.loop = new TickLoop(o.pollIntervalMs > 0 ? o.pollIntervalMs : 5000, () => this.tick(), (err) => this.log.warn({ err: errorMessage(err) }, 'challenger tick failed'));
+  }
+
+  get lastSubmittedEpoch(): bigint | undefined {
+    return this.lastSubmitted;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    try {
+      this.lastSubmitted = this.o.state.get(LAST_SUBMITTED_EPOCH_KEY);
+    } catch (err) {
+      this.log.warn({ err: errorMessage(err) }, 'reading last submitted epoch failed; starting fresh');
+    }
+    this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.loop.stop();
+  }
+
+  /** One pass (exposed for tests). */
+  async tick(): Promise<void> {
+    const chain = this.o.chain;
+    const height = await chain.getHeight();
+    const params = await chain.getAuditParams();
+    const epochId = supernodeEpochID(height, params.epochZeroHeight, params.epochLengthBlocks);
+    if (epochId === null) return;
+    if (this.lastSubmitted !== undefined && epochId <= this.lastSubmitted) return;
+    const anchor = await chain.getEpochAnchor(epochId);
+    if (!anchor || anchor.epochId !== epochId) return;
+
+    const mode = params.storageTruthEnforcementMode as number;
+    if (this.o.dispatcher && params.scEnabled && mode !== StorageTruthEnforcementMode.UNSPECIFIED && !this.dispatched.has(epochId)) {
+      if (await this.o.reporter.isReported(epochId)) return this.markDone(epochId);
+      await this.o.dispatcher.dispatchEpoch(epochId); // an error leaves the epoch undispatched: retried next tick
+      this.dispatched.add(epochId);
+      await this.o.hooks?.onDispatched?.(epochId);
+    }
+    if (this.stopping) return;
+
+    const rounds = this.fillRounds.get(epochId) ?? 0;
+    const lastChance = height + 1n >= anchor.epochEndHeight || !this.o.dispatcher || rounds >= (this.o.maxFillRounds ?? 3);
+    let outcome = await this.o.reporter.report(epochId, params, lastChance);
+    if (outcome.kind === 'incomplete' && this.o.dispatcher && !this.stopping) {
+      this.fillRounds.set(epochId, rounds + 1);
+      this.log.info({ epochId: String(epochId), missing: outcome.missing }, 'epoch report: challenging missing targets/buckets before submitting');
+      await this.o.dispatcher.dispatchEpoch(epochId, outcome.missing);
+      if (this.stopping) return;
+      outcome = await this.o.reporter.report(epochId, params, rounds + 1 >= (this.o.maxFillRounds ?? 3) || lastChance);
+    }
+    this.o.hooks?.onReported?.(epochId, outcome);
+    if (outcome.kind === 'submitted' || outcome.kind === 'already-reported') this.markDone(epochId);
+  }
+
+  private markDone(epochId: bigint): void {
+    this.lastSubmitted = epochId;
+    for (const e of this.dispatched) if (e <= epochId) this.dispatched.delete(e);
+    for (const e of this.fillRounds.keys()) if (e <= epochId) this.fillRounds.delete(e);
+    try {
+      this.o.state.set(LAST_SUBMITTED_EPOCH_KEY, epochId);
+    } catch (err) {
+      this.log.warn({ err: errorMessage(err) }, 'persisting last submitted epoch failed');
+    }
+  }
+}
