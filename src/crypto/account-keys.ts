@@ -62,7 +62,8 @@ export function addressFromPubKey(pubkey: Uint8Array, keyType: AccountKeyType, p
 export function decodeAddress(address: string, field = 'address', prefix = LUMERA_ADDRESS_PREFIX): Uint8Array {
   let decoded;
   try {
-    decoded = fromBech32(address);
+    // BIP-173 caps a bech32 string at 90 characters; @scure/base (under cosmjs) rejects an unbounded limit.
+    decoded = fromBech32(address, 90);
   } catch (err) {
     throw new InvalidArgumentError(field, `is not a valid bech32 address (${(err as Error).message})`);
   }

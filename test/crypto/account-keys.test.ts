@@ -46,3 +46,12 @@ test('decodeAddress names the field and the problem', () => {
   assert.throws(() => decodeAddress('cosmos1xjuxgu5cj3z57skmaj29egl9hyvftl4hgpm4zr', 'creator'), /creator (must have prefix lumera|is not a valid bech32)/);
   assert.throws(() => decodeAddress('garbage', 'creator'), /creator is not a valid bech32 address/);
 });
+
+test('decodeAddress returns the 20 address bytes of a valid address', () => {
+  const v = alts.find((x) => x.function === 'AddressFromPubKey')!;
+  const addr = v.expected as string;
+  const bytes = decodeAddress(addr, 'creator');
+  assert.equal(bytes.length, 20);
+  assert.equal(addressFromPubKey(hex((v.inputs as Record<string, string>).pubkey_hex!), 'eth_secp256k1'), addr);
+  assert.throws(() => decodeAddress(addr.slice(0, -1) + (addr.endsWith('a') ? 'q' : 'a'), 'creator'), /creator is not a valid bech32 address/);
+});
