@@ -102,6 +102,11 @@ class SocketReader {
     return this.read(len);
   }
 
+  /** Throws the failure (deadline, close) if there was one, so that a late step does not write. */
+  ensureOpen(): void {
+    if (this.failure) throw this.failure;
+  }
+
   fail(err: Error): void {
     if (!this.failure) this.failure = err;
     const w = this.waiter;
@@ -208,6 +213,7 @@ export function clientHandshake(socket: Socket, options: ClientHandshakeOptions)
     // Servers always declare Supernode (spec 05 §5.1); a server claiming anything else is refused.
     const remote = await checkOnChain(server, options.verifier, [PEER_TYPE_SUPERNODE]);
     const keys = deriveRecordKeys(ephemeral.sharedSecret(server.ephemeralPublicKey), options.signer.address, server.address);
+    reader.ensureOpen();
     return { side: 'client' as const, remote, keys, leftover: reader.detach() };
   });
 }
@@ -219,8 +225,10 @@ export function serverHandshake(socket: Socket, options: ServerHandshakeOptions)
     const remote = await checkOnChain(client, options.verifier, options.acceptPeerTypes ?? [PEER_TYPE_SIMPLENODE, PEER_TYPE_SUPERNODE]);
     const ephemeral = EphemeralKey.generate();
     const secret = ephemeral.sharedSecret(client.ephemeralPublicKey);
+    reader.ensureOpen();
     socket.write(buildHandshakeMessage(options.signer, PEER_TYPE_SUPERNODE, ephemeral.publicKey));
     const keys = deriveRecordKeys(secret, client.address, options.signer.address);
+    reader.ensureOpen();
     return { side: 'server' as const, remote, keys, leftover: reader.detach() };
   });
 }
