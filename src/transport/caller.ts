@@ -7,7 +7,7 @@
  * by `bindCaller`: the wrapper records the connection's identity for the call object before the real
  * handler runs. Calls that did not come through such a wrapper have no caller and are refused.
  */
-import { status, type Metadata, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { status, type Metadata, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { PeerType } from './handshake-message.js';
 
 export interface Caller {
@@ -32,15 +32,22 @@ export class UnauthenticatedCallError extends Error {
 
 const callers = new WeakMap<object, Caller>();
 
-/** Wraps every handler of `implementation` so that calls carry `caller` (one wrapper per connection). */
-export function bindCaller(implementation: UntypedServiceImplementation, caller: Caller): UntypedServiceImplementation {
+/**
+ * Wraps every handler of `implementation` for `definition` so that calls carry `caller` (one wrapper per
+ * connection). Handlers are looked up the way grpc-js does (by method name, then by original name) and keep
+ * their `this`, so class-based implementations work too.
+ */
+export function bindCaller(definition: ServiceDefinition, implementation: UntypedServiceImplementation, caller: Caller): UntypedServiceImplementation {
   const frozen: Caller = Object.freeze({ address: caller.address, peerType: caller.peerType });
+  const source = implementation as Record<string, unknown>;
   const bound: UntypedServiceImplementation = {};
-  for (const [name, handler] of Object.entries(implementation)) {
+  for (const [name, method] of Object.entries(definition)) {
+    const original = (method as { originalName?: string }).originalName;
+    const handler = source[name] ?? (original ? source[original] : undefined);
     if (typeof handler !== 'function') continue;
     bound[name] = ((call: object, ...rest: unknown[]) => {
       callers.set(call, frozen);
-      return (handler as (...args: unknown[]) => unknown)(call, ...rest);
+      return (handler as (...args: unknown[]) => unknown).call(implementation, call, ...rest);
     }) as UntypedServiceImplementation[string];
   }
   return bound;

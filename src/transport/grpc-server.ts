@@ -109,8 +109,9 @@ export class AltsGrpcServer {
           return;
         }
         const secured = secureSocket(socket, result, this.options);
-        const server = new grpc.Server(this.options.grpcOptions);
-        for (const s of this.services) server.addService(s.definition, bindCaller(s.implementation, result.remote));
+        // channelz off by default: one grpc.Server per connection would otherwise register one entry each.
+        const server = new grpc.Server({ 'grpc.enable_channelz': 0, ...this.options.grpcOptions });
+        for (const s of this.services) server.addService(s.definition, bindCaller(s.definition, s.implementation, result.remote));
         const conn: ConnectionServer = { server, injector: server.createConnectionInjector(grpc.ServerCredentials.createInsecure()) };
         this.connections.add(conn);
         secured.once('close', () => {
