@@ -100,6 +100,8 @@ export interface TestChain {
   run(from: bigint, to: bigint): void;
   /** Like run, but every supernode submits an empty report in the first block of each epoch (no missing-report postponement). */
   runReporting(from: bigint, to: bigint): void;
+  /** Every supernode that has not reported yet submits an empty report for epoch E at height h (refusals ignored). */
+  reportAll(e: bigint, h: bigint): void;
   env(h: bigint): AuditEnv;
 }
 
@@ -161,16 +163,17 @@ export function makeChain(opts: ChainOptions = {}): TestChain {
       for (let h = from; h <= to; h++) {
         chain.begin(h);
         const ep = epochAt(audit.keeper.state.params, h);
-        if (ep.startHeight === h) {
-          for (const g of genesis) {
-            try {
-              audit.keeper.submitEpochReport(h, report(g.account, ep.epochId), emit);
-            } catch (err) {
-              if (!(err instanceof ChainRuleError)) throw err;
-            }
-          }
-        }
+        if (ep.startHeight === h) chain.reportAll(ep.epochId, h);
         chain.end(h);
+      }
+    },
+    reportAll(e, h) {
+      for (const g of genesis) {
+        try {
+          audit.keeper.submitEpochReport(h, report(g.account, e), emit);
+        } catch (err) {
+          if (!(err instanceof ChainRuleError)) throw err;
+        }
       }
     },
     env: (h) => audit.keeper.env(h, emit),
