@@ -161,27 +161,27 @@ class ProductionLumeraClient extends ChainQueries implements LumeraClient {
     return this.signer;
   }
 
-  submitMessages(messages: TxMessage[], opts?: SubmitOptions): Promise<TxResult> {
+  async submitMessages(messages: TxMessage[], opts?: SubmitOptions): Promise<TxResult> {
     return this.tx().submit(messages, opts);
   }
 
-  simulateMessages(messages: TxMessage[]): Promise<bigint> {
+  async simulateMessages(messages: TxMessage[]): Promise<bigint> {
     return this.tx().simulate(messages);
   }
 
-  submitEpochReport(input: EpochReportInput, opts?: SubmitOptions): Promise<TxResult> {
+  async submitEpochReport(input: EpochReportInput, opts?: SubmitOptions): Promise<TxResult> {
     return this.tx().submit([msgs.epochReportMsg(this.tx().address, input)], opts);
   }
 
-  claimHealComplete(input: HealClaimInput, opts?: SubmitOptions): Promise<TxResult> {
+  async claimHealComplete(input: HealClaimInput, opts?: SubmitOptions): Promise<TxResult> {
     return this.tx().submit([msgs.healClaimMsg(this.tx().address, input)], opts);
   }
 
-  submitHealVerification(input: HealVerificationInput, opts?: SubmitOptions): Promise<TxResult> {
+  async submitHealVerification(input: HealVerificationInput, opts?: SubmitOptions): Promise<TxResult> {
     return this.tx().submit([msgs.healVerificationMsg(this.tx().address, input)], opts);
   }
 
-  submitStorageRecheckEvidence(input: RecheckEvidenceInput, opts?: SubmitOptions): Promise<TxResult> {
+  async submitStorageRecheckEvidence(input: RecheckEvidenceInput, opts?: SubmitOptions): Promise<TxResult> {
     return this.tx().submit([msgs.recheckEvidenceMsg(this.tx().address, input)], opts);
   }
 
@@ -190,11 +190,11 @@ class ProductionLumeraClient extends ChainQueries implements LumeraClient {
     return { ...res, actionId: msgs.actionIdFromResponses(res.msgResponses) };
   }
 
-  finalizeAction(input: FinalizeActionInput, opts?: SubmitOptions): Promise<TxResult> {
+  async finalizeAction(input: FinalizeActionInput, opts?: SubmitOptions): Promise<TxResult> {
     return this.tx().submit([msgs.finalizeActionMsg(this.tx().address, input)], opts);
   }
 
-  simulateFinalizeAction(input: FinalizeActionInput): Promise<bigint> {
+  async simulateFinalizeAction(input: FinalizeActionInput): Promise<bigint> {
     return this.tx().simulate([msgs.finalizeActionMsg(this.tx().address, input)]);
   }
 

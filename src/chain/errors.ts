@@ -101,6 +101,12 @@ const AUDIT_MESSAGES: ReadonlyMap<number, string> = new Map([
   [18, 'invalid host metric'], [1101, 'invalid evidence type'], [1102, 'invalid evidence metadata'],
   [1103, 'invalid subject address'], [1104, 'invalid reporter address'], [1105, 'invalid action id'], [1200, 'not implemented'],
 ]);
+/** x/action registered errors (MsgRequestAction / MsgFinalizeAction). */
+const ACTION_MESSAGES: ReadonlyMap<number, string> = new Map([
+  [1, 'action expired'], [2, 'invalid action type'], [3, 'action not found'], [4, 'invalid metadata'], [5, 'invalid action state'],
+  [7, 'invalid signature'], [8, 'internal error occurred'], [10, 'unauthorized supernode'], [12, 'invalid price'], [13, 'invalid address'],
+  [15, 'invalid file size'],
+]);
 /** SDK errors a supernode tx can meet; generic query/simulation wrappers (6, 18, 38) are deliberately absent. */
 const SDK_MESSAGES: ReadonlyMap<number, string> = new Map([
   [2, 'tx parse error'], [3, 'invalid sequence'], [4, 'unauthorized'], [5, 'insufficient funds'], [11, 'out of gas'],
@@ -169,22 +175,24 @@ export function chainErrorIdentity(err: unknown): ChainErrorIdentity | undefined
   const abci = findAbci(err);
   if (!abci) return undefined;
   const { codespace, code, log, stage } = abci.failure;
-  const table = codespace === 'audit' ? AUDIT_MESSAGES : codespace === 'sdk' ? SDK_MESSAGES : undefined;
+  const table = codespace === 'audit' ? AUDIT_MESSAGES : codespace === 'sdk' ? SDK_MESSAGES : codespace === 'action' ? ACTION_MESSAGES : undefined;
   const generic = (codespace === 'sdk' && SDK_GENERIC_WRAPPERS.has(code)) || codespace === 'undefined' || codespace === '';
   if (!generic || stage === 'query') {
     const msg = table?.get(code);
     return { codespace, code, fromText: false, context: msg ? contextBefore(log, msg) : stripPrefixes(log), log };
   }
-  // Generic wrapper: recover the module error from the text (module messages first, then SDK ones).
-  for (const [space, tbl] of [['audit', AUDIT_MESSAGES], ['sdk', SDK_MESSAGES]] as const) {
-    let best: { code: number; at: number; msg: string } | undefined;
+  // Generic wrapper: recover the module error from the text. The outermost registered error is the one
+  // rendered last ("<ctx>: <inner>: <outer>"), so the right-most match wins across all tables.
+  const body = stripPrefixes(log);
+  let best: { space: string; code: number; at: number; msg: string } | undefined;
+  for (const [space, tbl] of [['audit', AUDIT_MESSAGES], ['action', ACTION_MESSAGES], ['sdk', SDK_MESSAGES]] as const) {
     for (const [c, msg] of tbl) {
-      const m = endsWithRegistered(stripPrefixes(log), msg);
-      if (m && (!best || m.index > best.at || (m.index === best.at && msg.length > best.msg.length))) best = { code: c, at: m.index, msg };
+      const m = endsWithRegistered(body, msg);
+      if (m && (!best || m.index > best.at || (m.index === best.at && msg.length > best.msg.length))) best = { space, code: c, at: m.index, msg };
     }
-    if (best) return { codespace: space, code: best.code, fromText: true, context: contextBefore(log, best.msg), log };
   }
-  return { codespace, code, fromText: false, context: stripPrefixes(log), log };
+  if (best) return { codespace: best.space, code: best.code, fromText: true, context: contextBefore(log, best.msg), log };
+  return { codespace, code, fromText: false, context: body, log };
 }
 
 function isAudit(err: unknown, code: number): boolean {

@@ -106,6 +106,10 @@ test('identity: a simulation wrapper yields the module (codespace, code) and the
 test('action-module re-wrap of artifact-count anchoring errors is DROP; undefined/1 is RETRY', () => {
   const action = new ChainAbciError({ stage: 'delivertx', codespace: 'action', code: 4, log: 'failed to execute message; message index: 0: ticket "7" index artifact count is immutable (existing=8, new=9): invalid storage proof results: invalid metadata' });
   assert.deepEqual([classifyChainError(action).reaction, classifyChainError(action).kind], ['DROP', 'FINALIZE_ARTIFACT_COUNTS']);
+  // The same at simulation: the right-most registered message (action/4) is the outer error, not audit/9.
+  const sim = simulated('ticket "7" index artifact count is immutable (existing=8, new=9): invalid storage proof results: invalid metadata', '/lumera.action.v1.MsgFinalizeAction');
+  assert.deepEqual([chainErrorIdentity(sim)?.codespace, chainErrorIdentity(sim)?.code], ['action', 4]);
+  assert.equal(classifyChainError(sim).kind, 'FINALIZE_ARTIFACT_COUNTS');
   const undef = new ChainAbciError({ stage: 'delivertx', codespace: 'undefined', code: 1, log: 'failed to execute message; message index: 0: supernode keeper: boom' });
   assert.equal(classifyChainError(undef).reaction, 'RETRY');
 });
