@@ -13,7 +13,12 @@ import { TickLoop, type Startable } from '../node/startable.js';
 import type { ChallengeChain } from './chain.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { EpochReporter, ReportOutcome } from './reporter.js';
-import { LAST_SUBMITTED_EPOCH_KEY, type ChallengeStateStore } from './state-store.js';
+
+/** Where the last reported epoch is kept (the store's ChallengeStateRepo in production). */
+export interface LastEpochStore {
+  getLastSubmittedEpoch(): bigint | undefined;
+  setLastSubmittedEpoch(epochId: bigint): void;
+}
 
 export interface ChallengerHooks {
   /** After DispatchEpoch returned for an epoch, before its report is built (awaited). */
@@ -26,7 +31,7 @@ export interface ChallengerServiceOptions {
   /** Absent: LEP-6 dispatch disabled; host reports are still submitted. */
   dispatcher: Dispatcher | undefined;
   reporter: EpochReporter;
-  state: ChallengeStateStore;
+  state: LastEpochStore;
   pollIntervalMs: number;
   /** Gap-filling dispatch rounds per epoch before the report is sent as is. Default 3. */
   maxFillRounds?: number;
@@ -55,7 +60,7 @@ export class ChallengerService implements Startable {
   async start(): Promise<void> {
     this.stopping = false;
     try {
-      this.lastSubmitted = this.o.state.get(LAST_SUBMITTED_EPOCH_KEY);
+      this.lastSubmitted = this.o.state.getLastSubmittedEpoch();
     } catch (err) {
       this.log.warn({ err: errorMessage(err) }, 'reading last submitted epoch failed; starting fresh');
     }
@@ -106,7 +111,7 @@ export class ChallengerService implements Startable {
     for (const e of this.dispatched) if (e <= epochId) this.dispatched.delete(e);
     for (const e of this.fillRounds.keys()) if (e <= epochId) this.fillRounds.delete(e);
     try {
-      this.o.state.set(LAST_SUBMITTED_EPOCH_KEY, epochId);
+      this.o.state.setLastSubmittedEpoch(epochId);
     } catch (err) {
       this.log.warn({ err: errorMessage(err) }, 'persisting last submitted epoch failed');
     }
