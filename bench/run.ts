@@ -6,8 +6,9 @@ import os from 'node:os';
 import type { BenchRow, BenchSuite } from './types.js';
 import { transportBench } from './transport.js';
 import { cascadeBench } from './cascade.js';
+import { chainBench } from './chain.js';
 
-const suites: BenchSuite[] = [transportBench, cascadeBench];
+const suites: BenchSuite[] = [transportBench, cascadeBench, chainBench];
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
