@@ -5,10 +5,11 @@
 import os from 'node:os';
 import type { BenchRow, BenchSuite } from './types.js';
 import { transportBench } from './transport.js';
+import { derivationBench } from './derivation.js';
 import { cascadeBench } from './cascade.js';
 import { chainBench } from './chain.js';
 
-const suites: BenchSuite[] = [transportBench, cascadeBench, chainBench];
+const suites: BenchSuite[] = [transportBench, derivationBench, cascadeBench, chainBench];
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);

@@ -193,3 +193,69 @@ export function storageTruthAssignmentHash(seed: Uint8Array, parts: readonly Has
   });
   return p.sha256();
 }
+
+/** Digest order for the hot loops: a JS byte loop beats a native Buffer.compare call on 32-byte digests. */
+export function compareDigests(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 32; i++) {
+    const x = (a[i] as number) - (b[i] as number);
+    if (x !== 0) return x;
+  }
+  return 0;
+}
+
+/**
+ * SHA-256 of `prefix ‖ middle ‖ suffix` for many middles with fixed prefix and suffix — the shape of
+ * every ranking loop (pair, target rank, ticket rank). Keeps one exact-size buffer per middle length
+ * with prefix and suffix already in place, so each call copies only the middle: no subarray view, no
+ * growth checks, no per-call allocation besides node:crypto's digest.
+ */
+export class MiddleHasher {
+  private prefix: Uint8Array = new Uint8Array(0);
+  private readonly suffix: Uint8Array;
+  private generation = 0;
+  private readonly buffers = new Map<number, { buf: Buffer; generation: number }>();
+
+  constructor(suffix: Uint8Array) {
+    this.suffix = suffix;
+  }
+
+  setPrefix(prefix: Uint8Array): this {
+    this.prefix = prefix;
+    this.generation++;
+    return this;
+  }
+
+  private slot(middleLen: number): Buffer {
+    const total = this.prefix.length + middleLen + this.suffix.length;
+    let e = this.buffers.get(middleLen);
+    if (e === undefined || e.buf.length !== total) {
+      e = { buf: Buffer.allocUnsafe(total), generation: -1 };
+      this.buffers.set(middleLen, e);
+    }
+    if (e.generation !== this.generation) {
+      e.buf.set(this.prefix, 0);
+      e.buf.set(this.suffix, this.prefix.length + middleLen);
+      e.generation = this.generation;
+    }
+    return e.buf;
+  }
+
+  hashBytes(middle: Uint8Array): Buffer {
+    const buf = this.slot(middle.length);
+    buf.set(middle, this.prefix.length);
+    return oneShotHash('sha256', buf, 'buffer');
+  }
+
+  hashString(middle: string): Buffer {
+    // ASCII fast path (account and action ids): copy char codes directly, no encoder call.
+    const len = middle.length;
+    const buf = this.slot(len);
+    const off = this.prefix.length;
+    for (let i = 0; i < len; i++) {
+      const c = middle.charCodeAt(i);
+      if (c > 0x7f) return this.hashBytes(Buffer.from(middle, 'utf8'));
+      buf[off + i] = c;
+    }
+    return oneShotHash('sha256', buf, 'buffer');
+  }
+}

@@ -10,11 +10,19 @@ import {
   DOMAIN_CHALLENGE_TARGET,
   DOMAIN_PAIR,
 } from './constants.js';
-import { compareStrings, Preimage, sortedUnique, utf8 } from './hash.js';
+import { compareDigests, compareStrings, MiddleHasher, Preimage, sortedUnique, utf8 } from './hash.js';
 import { checkBytes, checkCount, checkString, checkStringList, checkStringSet } from './validate.js';
 
-const CHALLENGE_TARGET_BYTES = utf8(DOMAIN_CHALLENGE_TARGET);
+const CHALLENGE_TARGET_SUFFIX = Buffer.concat([Buffer.from([0]), utf8(DOMAIN_CHALLENGE_TARGET)]);
+const PAIR_SUFFIX = Buffer.concat([Buffer.from([0]), utf8(DOMAIN_PAIR)]);
 const PAIR_BYTES = utf8(DOMAIN_PAIR);
+
+/** seed ‖ 0x00 ‖ a ‖ 0x00 … : the fixed prefix before the varying part of a rank preimage. */
+function prefixOf(seed: Uint8Array, ...parts: Uint8Array[]): Buffer {
+  const p = new Preimage(seed.length + 64).raw(seed);
+  for (const x of parts) p.part(x);
+  return Buffer.concat([p.bytes(), Buffer.from([0])]);
+}
 
 /** An account with its UTF-8 bytes, encoded once per derivation. */
 interface Encoded {
@@ -32,7 +40,7 @@ function encodeAll(ids: readonly string[]): Encoded[] {
 
 /** (digest, id) order: digest bytes first, then Go string order. */
 function rankLess(d: Buffer, id: string, bestD: Buffer, bestId: string): boolean {
-  const c = Buffer.compare(d, bestD);
+  const c = compareDigests(d, bestD);
   return c < 0 || (c === 0 && compareStrings(id, bestId) < 0);
 }
 
@@ -59,10 +67,9 @@ export function rankTargets(seed: Uint8Array, ids: readonly string[]): string[] 
 }
 
 function rankEncoded(seed: Uint8Array, ids: readonly Encoded[]): Ranked[] {
-  const p = new Preimage(seed.length + 128).raw(seed);
-  const mark = p.mark();
-  const ranked: Ranked[] = ids.map((e) => ({ ...e, digest: p.rewind(mark).part(e.bytes).part(CHALLENGE_TARGET_BYTES).sha256() }));
-  ranked.sort((a, b) => Buffer.compare(a.digest, b.digest) || compareStrings(a.id, b.id));
+  const h = new MiddleHasher(CHALLENGE_TARGET_SUFFIX).setPrefix(prefixOf(seed));
+  const ranked: Ranked[] = ids.map((e) => ({ id: e.id, bytes: e.bytes, digest: h.hashBytes(e.bytes) }));
+  ranked.sort((a, b) => compareDigests(a.digest, b.digest) || compareStrings(a.id, b.id));
   return ranked;
 }
 
@@ -124,19 +131,17 @@ function pairingWalk(
   // unassigned: compact array with swap-removal (order is irrelevant: argmin has a total tie-break).
   const unassigned = [...selected];
   const assigned = new Set<string>();
-  const p = new Preimage(seed.length + 128).raw(seed);
-  const seedMark = p.mark();
+  const h = new MiddleHasher(PAIR_SUFFIX);
 
   const argmin = (c: Encoded, pool: readonly Encoded[], skip: (t: Encoded) => boolean): number => {
-    p.rewind(seedMark).part(c.bytes);
-    const mark = p.mark();
+    h.setPrefix(prefixOf(seed, c.bytes));
     let bestIdx = -1;
     let bestD: Buffer | undefined;
     let bestId = '';
     for (let i = 0; i < pool.length; i++) {
       const t = pool[i] as Encoded;
       if (t.id === c.id || skip(t)) continue;
-      const d = p.rewind(mark).part(t.bytes).part(PAIR_BYTES).sha256();
+      const d = h.hashBytes(t.bytes);
       if (bestD === undefined || rankLess(d, t.id, bestD, bestId)) {
         bestIdx = i;
         bestD = d;

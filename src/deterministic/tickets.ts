@@ -1,9 +1,10 @@
 /** Ticket selection per (target, bucket) (spec 01 §6). */
 import { DOMAIN_TICKET_RANK, type StorageProofBucketType, bucketDomain } from './constants.js';
-import { compareStrings, Preimage, utf8 } from './hash.js';
+import { compareDigests, compareStrings, MiddleHasher, Preimage, utf8 } from './hash.js';
 import { checkBytes, checkEnumNumber, checkString, checkStringList, checkStringSet } from './validate.js';
 
-const TICKET_RANK_BYTES = utf8(DOMAIN_TICKET_RANK);
+const ZERO = new Uint8Array(1);
+const TICKET_RANK_SUFFIX = Buffer.concat([Buffer.from([0]), utf8(DOMAIN_TICKET_RANK)]);
 
 /**
  * `SelectTicketForBucket`: argmin over tickets (skipping "" and excluded ids) of
@@ -26,20 +27,20 @@ export function selectTicketForBucket(
   checkString(target, 'target');
   const b = bucketDomain(checkEnumNumber(bucket, 'bucket'));
   if (b === '') return '';
-  const p = new Preimage(seed.length + target.length * 3 + 128).raw(seed).partString(target).partString(b);
-  const mark = p.mark();
+  const prefix = new Preimage(seed.length + target.length * 3 + 32).raw(seed).partString(target).partString(b).raw(ZERO).bytes();
+  const h = new MiddleHasher(TICKET_RANK_SUFFIX).setPrefix(Buffer.from(prefix));
   let best = '';
   let bestD: Buffer | undefined;
   for (let i = 0; i < tickets.length; i++) {
     const t = tickets[i] as string;
     if (t === '' || skip.has(t)) continue;
-    const d = p.rewind(mark).partString(t).part(TICKET_RANK_BYTES).sha256();
+    const d = h.hashString(t);
     if (bestD === undefined) {
       best = t;
       bestD = d;
       continue;
     }
-    const c = Buffer.compare(d, bestD);
+    const c = compareDigests(d, bestD);
     if (c < 0 || (c === 0 && compareStrings(t, best) < 0)) {
       best = t;
       bestD = d;
