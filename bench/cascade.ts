@@ -10,7 +10,7 @@
  */
 import { spawnSync, fork } from 'node:child_process';
 import { mkdtemp, rm, writeFile, readFile, mkdir } from 'node:fs/promises';
-import { openSync, writeSync, closeSync } from 'node:fs';
+import { openSync, writeSync, closeSync, readFileSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +111,20 @@ function runChild(args: string[]): Promise<StepReport> {
   });
 }
 
+/**
+ * Peak resident set of this process. VmHWM belongs to the current address space (reset by exec), whereas
+ * getrusage's maxrss survives fork+exec on Linux and would report the parent's peak.
+ */
+function peakRssMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 /** Child: `encode <MiB> <dir>` writes the layout and every 5th packet; `decode <MiB> <dir>` rebuilds from them. */
 async function child(op: string, mib: number, dir: string): Promise<void> {
   const data = makeFile({ size: mib * 2 ** 20, pattern: 'xorshift32', seed: 2024 });
@@ -137,7 +151,7 @@ async function child(op: string, mib: number, dir: string): Promise<void> {
     seconds = (performance.now() - t) / 1000;
     if (Buffer.compare(Buffer.from(out.data), Buffer.from(data)) !== 0) throw new Error('decode produced different bytes');
   }
-  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  const maxRssMb = peakRssMb();
   process.send!({ seconds, baselineSeconds, maxRssMb } satisfies StepReport);
 }
 

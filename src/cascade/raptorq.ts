@@ -46,6 +46,12 @@ export function encodePackets(data: Uint8Array): Uint8Array[] {
   } finally {
     encoder.free();
   }
+  // Near the wasm32 memory ceiling the 1.7 binding has been seen to return a short packet list instead of
+  // failing; never let such a result through.
+  const expected = k + repairSymbolCount(data.length);
+  if (packets.length !== expected || packets.some((p) => p.length !== PACKET_BYTES)) {
+    throw new Error(`raptorq: encoder returned ${packets.length} packets, expected ${expected} of ${PACKET_BYTES} bytes (out of wasm memory?)`);
+  }
   for (let i = k; i < packets.length; i++) {
     const p = packets[i]!;
     // Sanity: the 1.7 encoder must hand out K' + x; anything else means the shim's premise is broken.
