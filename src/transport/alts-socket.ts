@@ -10,6 +10,8 @@ import type { Socket } from 'node:net';
 import { RecordOpener, RecordSealer, type Side } from './record-cipher.js';
 import type { HandshakeResult, RemoteIdentity } from './handshake.js';
 
+const SOCKET_BUFFER_LIMIT = 1024 * 1024;
+
 export interface AltsSocketOptions {
   /** Plaintext bytes per frame we write; the Go writer's 4072 unless told otherwise. */
   maxPlaintextPerFrame?: number;
@@ -102,9 +104,13 @@ export class AltsSocket extends Duplex {
     if (this.inner.isPaused()) this.inner.resume();
   }
 
+  // Our own backpressure bound on the TCP socket's buffer. net.Socket's 16 KiB high-water mark would make
+  // almost every sealed write wait for 'drain', and node:http2 keeps one write in flight at a time, so
+  // the whole connection would advance one event-loop turn per write.
   private sendSealed(frames: Buffer, callback: (error?: Error | null) => void): void {
     if (frames.length === 0) return callback();
-    if (this.inner.write(frames)) callback();
+    this.inner.write(frames);
+    if (this.inner.writableLength <= SOCKET_BUFFER_LIMIT) callback();
     else this.inner.once('drain', () => callback());
   }
 

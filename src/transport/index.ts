@@ -10,7 +10,7 @@
  */
 export { AltsGrpcServer, type AltsServerOptions, type ServerEvents } from './grpc-server.js';
 export { AltsChannelCredentials, createAltsChannelCredentials, type AltsChannelCredentialsOptions } from './grpc-credentials.js';
-export { PeerDialer, PeerDialError, type PeerAddressResolver, type PeerDialerOptions } from './peer-dialer.js';
+export { PeerDialer, PeerDialError, DEFAULT_FLOW_CONTROL_WINDOW, type PeerAddressResolver, type PeerDialerOptions } from './peer-dialer.js';
 export { callerOf, supernodeCallerOf, UnauthenticatedCallError, type Caller } from './caller.js';
 export { CachingIdentityVerifier, type RemoteIdentityVerifier, type CachingVerifierOptions } from './identity-verifier.js';
 export {
