@@ -3,7 +3,14 @@
  * the Go supernode's EpochID (no defaults, "no epoch" below Z), the anchor seed and the anchor's
  * account-set commitment.
  */
-import { DEFAULT_EPOCH_LENGTH_BLOCKS, DEFAULT_EPOCH_ZERO_HEIGHT, DOMAIN_EPOCH_SEED, UINT64_MAX } from './constants.js';
+import {
+  DEFAULT_EPOCH_LENGTH_BLOCKS,
+  DEFAULT_EPOCH_ZERO_HEIGHT,
+  DOMAIN_EPOCH_SEED,
+  OLD_BUCKET_EPOCHS,
+  RECENT_BUCKET_EPOCHS,
+  UINT64_MAX,
+} from './constants.js';
 import { DerivationError, DerivationErrorCode } from './errors.js';
 import { blake3, compareStrings, Preimage, u64be, utf8 } from './hash.js';
 import { checkBytes, checkInt64, checkStringList, checkUint64 } from './validate.js';
@@ -110,5 +117,5 @@ export function anchorAccountList(accounts: readonly string[]): string[] {
 export function defaultBucketThresholds(epochLengthBlocks: bigint): { recentMaxBlocks: bigint; oldMinBlocks: bigint } {
   const { l } = withEpochDefaults(1n, epochLengthBlocks);
   const sat = (x: bigint): bigint => (x > UINT64_MAX ? UINT64_MAX : x);
-  return { recentMaxBlocks: sat(3n * l), oldMinBlocks: sat(30n * l) };
+  return { recentMaxBlocks: sat(RECENT_BUCKET_EPOCHS * l), oldMinBlocks: sat(OLD_BUCKET_EPOCHS * l) };
 }

@@ -3,10 +3,10 @@
  * UTF-8 byte order used for every tie-break.
  *
  * Speed matters (target selection and pairing run millions of H calls for large active sets), so the
- * preimage is written into one reusable scratch buffer and hashed with node:crypto's one-shot `hash`,
+ * each ranking loop writes its preimages into reusable exact-size buffers (MiddleHasher) and hashes
+ * them with node:crypto's one-shot `hash`,
  * the fastest SHA-256 path measured on Node 20 (≈1.6× createHash, ≈2.5× @noble/hashes for ~100-byte
- * inputs). The scratch buffer is module state but every function here is synchronous and leaves no
- * observable state behind, so the API stays pure.
+ * inputs). Buffers are owned by the call that creates them; there is no module-level mutable state.
  */
 import { hash as oneShotHash } from 'node:crypto';
 import { blake3 as nobleBlake3 } from '@noble/hashes/blake3.js';
@@ -172,14 +172,6 @@ export class Preimage {
   blake3(): Uint8Array {
     return nobleBlake3(this.buf.subarray(0, this.pos));
   }
-}
-
-// Shared scratch writer for the non-reentrant, synchronous derivations of this library.
-const scratch = new Preimage(1024);
-
-/** Scratch writer, reset. Callers must finish hashing before calling another derivation. */
-export function scratchPreimage(): Preimage {
-  return scratch.reset();
 }
 
 /** H of §2 (storageTruthAssignmentHash): 32-byte SHA-256 digest. With no parts it is SHA256(seed). */

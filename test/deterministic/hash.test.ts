@@ -26,3 +26,25 @@ test('compareStrings equals UTF-8 byte order (Go string order), including astral
 test('sortedUnique drops "", duplicates and sorts by bytes', () => {
   assert.deepEqual(sortedUnique(['b', '', 'a', 'b', '\u{10000}', '\u{ffff}']), ['a', 'b', '\u{ffff}', '\u{10000}']);
 });
+
+test('ranking loops hash exactly H(seed; …) for mixed-length and non-ASCII ids', async () => {
+  const d = await import('../../src/deterministic/index.js');
+  const seed = Buffer.from('01234567890123456789012345678901');
+  const tickets = ['t1', 'ticket-long-0001', 'é', 'x😀', '', 't2', 'ab'];
+  const want = tickets
+    .filter((t) => t !== '')
+    .map((t) => ({ t, h: Buffer.from(d.storageTruthAssignmentHash(seed, ['tgt', 'OLD', t, 'ticket_rank'])) }))
+    .sort((a, b) => Buffer.compare(a.h, b.h))[0]!.t;
+  assert.equal(d.selectTicketForBucket(tickets, [], seed, 'tgt', d.StorageProofBucketType.OLD), want);
+  const ids = ['a', 'bb', 'ccc', 'dé', 'e😀', 'ffffff'];
+  const ranked = [...ids].sort((x, y) =>
+    Buffer.compare(Buffer.from(d.storageTruthAssignmentHash(seed, [x, 'challenge_target'])), Buffer.from(d.storageTruthAssignmentHash(seed, [y, 'challenge_target']))),
+  );
+  assert.deepEqual(d.rankTargets(seed, ids), ranked);
+  for (const c of ids) {
+    const best = ids
+      .filter((t) => t !== c)
+      .sort((x, y) => Buffer.compare(Buffer.from(d.storageTruthAssignmentHash(seed, [c, x, 'pair'])), Buffer.from(d.storageTruthAssignmentHash(seed, [c, y, 'pair']))))[0];
+    assert.equal(d.pairChallengerToTarget(c, ids, seed), best);
+  }
+});
