@@ -4,8 +4,9 @@
  *   * a tx counts as accepted only once it is in a block with code 0 (the reference trusts CheckTx);
  *   * on "account sequence mismatch, expected N" the local sequence becomes N exactly (CheckTx state already
  *     includes our own mempool txs, so N is right even when it is lower — e.g. after an evicted tx).
- * Txs of one signer run strictly one after another (a promise queue), so sequences never collide inside the
- * process; collisions with other processes using the same key are healed by the mismatch retry.
+ * Txs of one key run strictly one after another (one queue and one sequence cache per key, process-wide), so
+ * sequences never collide inside the process; collisions with other processes using the same key are healed
+ * by the mismatch retry.
  */
 import { makeAuthInfoBytes, makeSignBytes, makeSignDoc } from '@cosmjs/proto-signing';
 import { accountFromAny } from '@cosmjs/stargate';
@@ -75,6 +76,16 @@ interface AccountState {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * Per key (endpoints + chain id + address), process-wide: the tail of its tx queue and its cached account state, shared
+ * by every TxSigner of that key, so two clients built on one key act as one signer.
+ */
+interface KeyState {
+  tail: Promise<unknown>;
+  account: AccountState | undefined;
+}
+const keyStates = new Map<string, KeyState>();
+
 /** Parses a non-negative decimal string into an exact fraction. */
 export function parseGasPrice(gasPrice: string): { num: bigint; den: bigint } {
   const m = /^(\d+)(?:\.(\d{1,18}))?$/.exec(gasPrice.trim().replace(/ulume$/, ''));
@@ -106,11 +117,14 @@ export class TxSigner {
   private readonly inclusionTimeoutMs: number;
   private readonly pollMs: number;
   private readonly log: Logger;
-  private account: AccountState | undefined;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly shared: KeyState;
 
   constructor(private readonly conn: ChainConnection, private readonly key: SigningKey, private readonly chainId: string, opts: TxPipelineOptions = {}) {
     this.address = key.address;
+    // The endpoint list is part of the identity so that separate chains with one chain id (devnets) stay apart.
+    const id = `${conn.rpc.urls.join(',')}/${chainId}/${key.address}`;
+    this.shared = keyStates.get(id) ?? { tail: Promise.resolve(), account: undefined };
+    keyStates.set(id, this.shared);
     this.price = parseGasPrice(opts.gasPrice ?? '0.025');
     this.adjustment = opts.gasAdjustment ?? 1.3;
     if (!(this.adjustment >= 1 && this.adjustment <= 10)) throw new InvalidArgumentError('chain.gas_adjustment', `must be in [1, 10], got ${this.adjustment}`);
@@ -135,9 +149,17 @@ export class TxSigner {
     return this.enqueue(async () => this.simulateWith(msgs, await this.loadAccount(), memo));
   }
 
+  private get account(): AccountState | undefined {
+    return this.shared.account;
+  }
+
+  private set account(a: AccountState | undefined) {
+    this.shared.account = a;
+  }
+
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(fn, fn);
-    this.tail = run.catch(() => undefined);
+    const run = this.shared.tail.then(fn, fn);
+    this.shared.tail = run.catch(() => undefined);
     return run;
   }
 

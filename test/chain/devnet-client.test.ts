@@ -9,6 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+import { DirectEthSecp256k1HdWallet } from '@cosmjs/proto-signing';
+import { SigningStargateClient } from '@cosmjs/stargate';
 import { connectLumeraClient, type LumeraClient, type TxMessage } from '../../src/chain/client.js';
 import { ChainAbciError, classifyChainError } from '../../src/chain/errors.js';
 import { signingKeyFromMnemonic, signingKeyFromPrivateKey } from '../../src/chain/keys.js';
@@ -130,22 +132,44 @@ test('devnet: a rejected tx forced past simulation is included with the typed De
   await settle(chain, c.submitMessages([send(c.signerAddress!, chain.accounts[0]!.signerAddress!)]));
 }));
 
-test('devnet: sequence mismatch from a second process with the same key is recovered (expected N parsed)', () => withChain(async (chain) => {
+test('devnet: sequence mismatch caused by another signer of the same key is recovered (expected N parsed)', () => withChain(async (chain) => {
   const acct = chain.devnet.accounts[0]!;
   const to = chain.devnet.accounts[1]!.address;
   const cap = capture();
-  const twin = await connectLumeraClient({ rpcUrls: [chain.devnet.rpcUrl], signer: await signingKeyFromMnemonic(acct.mnemonic), tx: FAST_TX, logger: cap.logger });
+  const ours = await connectLumeraClient({ rpcUrls: [chain.devnet.rpcUrl], signer: await signingKeyFromMnemonic(acct.mnemonic), tx: FAST_TX, logger: cap.logger });
+  // "Another process": stock cosmjs with its own eth_secp256k1 wallet for the same mnemonic.
+  const wallet = await DirectEthSecp256k1HdWallet.fromMnemonic(acct.mnemonic, { prefix: 'lumera' });
+  const other = await SigningStargateClient.connectWithSigner(chain.devnet.rpcUrl, wallet);
   try {
-    const a = chain.accounts[0]!;
-    await settle(chain, twin.submitMessages([send(acct.address, to)])); // twin caches sequence 1
-    await settle(chain, a.submitMessages([send(acct.address, to)])); // chain moves to 2 behind the twin's back
-    const res = await settle(chain, twin.submitMessages([send(acct.address, to, '5')]));
+    await settle(chain, ours.submitMessages([send(acct.address, to)])); // we cache sequence 1
+    const fee = { amount: [{ denom: 'ulume', amount: '10000' }], gas: '300000' };
+    await other.signAndBroadcastSync(acct.address, [{ typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: { fromAddress: acct.address, toAddress: to, amount: [{ denom: 'ulume', amount: '2' }] } }], fee);
+    await chain.devnet.produceBlock(); // the chain moves to sequence 2 behind our back
+    const res = await settle(chain, ours.submitMessages([send(acct.address, to, '5')]));
     assert.ok(res.height > 0n);
     const warned = cap.lines().filter((l) => l.msg === 'account sequence mismatch; retrying');
     assert.equal(warned.length, 1, 'exactly one retry');
-    assert.equal((await a.getAccount(acct.address))?.sequence, 3n);
+    assert.equal((await ours.getAccount(acct.address))?.sequence, 3n);
   } finally {
-    twin.close();
+    other.disconnect();
+    ours.close();
+  }
+}));
+
+test('devnet: two clients on one key in one process never have txs in flight together (no mismatch)', () => withChain(async (chain) => {
+  const acct = chain.devnet.accounts[1]!;
+  const to = chain.devnet.accounts[0]!.address;
+  const cap = capture();
+  const mk = async () => connectLumeraClient({ rpcUrls: [chain.devnet.rpcUrl], signer: await signingKeyFromMnemonic(acct.mnemonic), tx: FAST_TX, logger: cap.logger });
+  const [a, b] = [await mk(), await mk()];
+  try {
+    const all = await settle(chain, Promise.all([a, b, a, b].map((c, i) => c.submitMessages([send(acct.address, to, String(i + 1))]))));
+    assert.equal(new Set(all.map((r) => r.txHash)).size, 4);
+    assert.ok(all.every((r, i) => i === 0 || r.height > all[i - 1]!.height), 'strictly one after another');
+    assert.equal(cap.lines().filter((l) => l.msg === 'account sequence mismatch; retrying').length, 0);
+  } finally {
+    a.close();
+    b.close();
   }
 }));
 
