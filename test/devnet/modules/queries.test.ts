@@ -115,6 +115,8 @@ describe('supernode queries (spec 02 §7.2–7.3)', () => {
     assert.equal(one.p2pPort, String(g.p2pPort));
     assert.equal(one.states[0]?.state, 1);
     rejects(() => call(c.sn, supernodeQuery.getSuperNodeBySuperNodeAddress, { supernodeAddress: 'lumera1none' }), 'NotFound', 'supernode not found');
+    assert.equal(call(c.sn, supernodeQuery.getSuperNode, { validatorAddress: g.validatorAddress }).supernode?.supernodeAccount, g.account);
+    rejects(() => call(c.sn, supernodeQuery.getSuperNode, { validatorAddress: 'bogus' }), 'InvalidArgument', 'invalid validator address: bogus');
   });
 
   it('GetTopSuperNodesForBlock: default limit 25, POSTPONED excluded unless filtered, state as of the height', () => {

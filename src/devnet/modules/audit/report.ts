@@ -6,6 +6,7 @@
 import { goQuote } from '../types.js';
 import { SuperNodeState, currentState } from '../supernode/keeper.js';
 import { assignedTargets } from './assignment.js';
+import { isValoperAddress } from './bech32.js';
 import { event, type AuditEnv } from './env.js';
 import { EnforcementMode, enumName, isRecheckEligibleClass, TRUST_BAND_NAMES } from './enums.js';
 import { AuditErr, wrap } from './errors.js';
@@ -126,7 +127,7 @@ function storeReport(env: AuditEnv, msg: MsgSubmitEpochReport, host: HostReport,
   diskTransition(env, msg.creator, host.diskUsagePercent);
   const sn = env.supernodes.getByAccount(msg.creator);
   if (sn !== undefined) {
-    if (/^lumeravaloper1[02-9ac-hj-np-z]+$/.test(sn.validatorAddress)) {
+    if (isValoperAddress(sn.validatorAddress)) {
       env.supernodes.recordCascadeBytes(sn.validatorAddress, host.cascadeKademliaDbBytes, env.height);
     } else {
       env.emit(

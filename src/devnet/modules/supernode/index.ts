@@ -3,7 +3,7 @@
  * unless an override says otherwise), the queries the daemon uses, and MsgReportSupernodeMetrics.
  * State changes (postpone / recover / STORAGE_FULL) come from the audit module through the keeper.
  */
-import { fromBech32 } from '@cosmjs/encoding';
+import { bech32Data } from '../audit/bech32.js';
 import { InvalidArgumentError } from '../../../util/errors.js';
 import { supernodeMsgTypes, supernodeQuery } from '../../../wire/index.js';
 import type { DevnetModule, ModuleInit } from '../types.js';
@@ -73,7 +73,7 @@ export function createSupernodeModule(init: ModuleInit): SupernodeModule {
     queryHandler(q.params, () => ({ params: {} })),
     queryHandler(q.getSuperNode, (_ctx, req) => {
       try {
-        fromBech32(req.validatorAddress);
+        bech32Data(req.validatorAddress);
       } catch {
         throw invalidArgument(`invalid validator address: ${req.validatorAddress}`);
       }
