@@ -2,11 +2,11 @@
  * Hash primitives of spec 01: the storage-truth assignment hash H (§2), BLAKE3, U64 reduction, and the
  * UTF-8 byte order used for every tie-break.
  *
- * Speed matters (target selection and pairing run millions of H calls for large active sets), so the
- * each ranking loop writes its preimages into reusable exact-size buffers (MiddleHasher) and hashes
- * them with node:crypto's one-shot `hash`,
- * the fastest SHA-256 path measured on Node 20 (≈1.6× createHash, ≈2.5× @noble/hashes for ~100-byte
- * inputs). Buffers are owned by the call that creates them; there is no module-level mutable state.
+ * Speed matters (target selection and pairing run millions of H calls for large active sets), so each
+ * ranking loop writes its preimages into reusable exact-size buffers (MiddleHasher) and hashes them
+ * with node:crypto's one-shot `hash`, the fastest SHA-256 path measured on Node 20 (≈1.6× createHash,
+ * ≈2.5× @noble/hashes for ~100-byte inputs). Buffers are owned by the call that creates them; there is
+ * no module-level mutable state.
  */
 import { hash as oneShotHash } from 'node:crypto';
 import { blake3 as nobleBlake3 } from '@noble/hashes/blake3.js';

@@ -3,6 +3,7 @@ import {
   DOMAIN_RANGE_OFFSET,
   LEP6_COMPOUND_RANGES_PER_ARTIFACT,
   LEP6_COMPOUND_RANGE_LEN_BYTES,
+  INT64_MAX,
   UINT64_MAX,
   type StorageProofArtifactClass,
   artifactClassDomain,
@@ -81,6 +82,8 @@ export function computeCompoundChallengeHash(data: Uint8Array, offsets: readonly
   checkUint64List(offsets, 'offsets');
   checkUint64(rangeLen, 'rangeLen');
   if (rangeLen === 0n) throw new DerivationError(DerivationErrorCode.ZeroRangeLength, 'rangeLen', 'must be > 0');
+  // The Go code rejects a range length above its int maximum even when there are no offsets.
+  if (rangeLen > INT64_MAX) throw new DerivationError(DerivationErrorCode.RangeOutOfBounds, 'rangeLen', `must be <= 2^63-1, got ${rangeLen}`);
   const size = BigInt(data.length);
   offsets.forEach((o, i) => {
     const end = o + rangeLen;

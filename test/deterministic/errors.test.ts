@@ -140,6 +140,7 @@ test('ComputeCompoundChallengeHash: rangeLen 0 and any range past the end are er
   throwsCode(() => d.computeCompoundChallengeHash(data, [0n], 0n), C.ZeroRangeLength, 'rangeLen');
   throwsCode(() => d.computeCompoundChallengeHash(data, [0n, 100n], 1n), C.RangeOutOfBounds, 'offsets[1]');
   throwsCode(() => d.computeCompoundChallengeHash(data, [d.UINT64_MAX], 1n), C.RangeOutOfBounds, 'offsets[0]');
+  throwsCode(() => d.computeCompoundChallengeHash(data, [], d.INT64_MAX + 1n), C.RangeOutOfBounds, 'rangeLen');
   assert.equal(Buffer.from(d.computeCompoundChallengeHash(data, [99n], 1n)).length, 32);
   assert.equal(Buffer.from(d.computeCompoundChallengeHash(new Uint8Array(), [], 256n)).toString('hex'), 'af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262');
 });
