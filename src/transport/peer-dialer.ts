@@ -198,6 +198,11 @@ export class PeerDialer {
     });
     const channel = new grpc.Channel(grpcTarget(hostPort), credentials, {
       'grpc-node.flow_control_window': DEFAULT_FLOW_CONTROL_WINDOW,
+      // Notice a peer that vanished without a FIN during a long call. Only while calls are active and no
+      // more often than grpc-go's default enforcement (5 min), so Go servers do not answer too_many_pings.
+      'grpc.keepalive_time_ms': 300_000,
+      'grpc.keepalive_timeout_ms': 20_000,
+      'grpc.keepalive_permit_without_calls': 0,
       ...this.options.grpcOptions,
       // One subchannel (hence one connection, one handshake at a time) per peer channel.
       'grpc.use_local_subchannel_pool': 1,
