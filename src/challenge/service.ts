@@ -53,6 +53,11 @@ export class ChallengerService implements Startable {
     this.loop = new TickLoop(o.pollIntervalMs > 0 ? o.pollIntervalMs : 5000, () => this.tick(), (err) => this.log.warn({ err: errorMessage(err) }, 'challenger tick failed'));
   }
 
+  /** True once stop() was called (no report is submitted after that). */
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
   get lastSubmittedEpoch(): bigint | undefined {
     return this.lastSubmitted;
   }

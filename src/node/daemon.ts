@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import type { LumeraClient } from '../chain/client.js';
 import type { SigningKey } from '../chain/keys.js';
+import { recheckEvidenceMsg } from '../chain/messages.js';
 import type { SupernodeConfig } from '../config/types.js';
 import { StorageChallengeServiceService } from '../gen/supernode/storage_challenge.js';
 import { openDatabase, HISTORY_DB_FILE, type StateDatabase } from '../store/db.js';
@@ -196,7 +197,10 @@ export class SupernodeNode {
             submissions: this.repos!.recheckSubmissions,
             failures: this.repos!.recheckFailures,
             executor: new DispatcherRecheckExecutor(chain, dispatcher),
-            attestor: new RecheckAttestor({ chain, identity: this.identity, store: this.repos!.recheckSubmissions, metrics: this.metrics }),
+            attestor: new RecheckAttestor({
+              chain, identity: this.identity, store: this.repos!.recheckSubmissions, metrics: this.metrics,
+              simulate: (input) => chain.simulateMessages([recheckEvidenceMsg(this.identity, input)]),
+            }),
             metrics: this.metrics,
             tickIntervalMs: rc.tickIntervalMs,
             lookbackEpochs: rc.lookbackEpochs,

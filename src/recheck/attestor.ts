@@ -10,6 +10,7 @@ import { isRecheckEvidenceAlreadySubmitted, isTransient } from '../chain/errors.
 import { StorageProofResultClass } from '../deterministic/index.js';
 import { SupernodeError, errorMessage } from '../util/errors.js';
 import type { ChallengeChain } from '../challenge/chain.js';
+import type { RecheckEvidenceInput } from '../chain/client.js';
 import type { Lep6Metrics } from '../challenge/metrics.js';
 import { isAlreadyRecorded } from '../store/lep6-tables.js';
 import type { RecheckSubmissionsRepo } from '../store/lep6-recheck.js';
@@ -28,6 +29,11 @@ export type AttestorStore = Pick<RecheckSubmissionsRepo, 'insertPending' | 'mark
 
 export interface AttestorOptions {
   chain: Pick<ChallengeChain, 'submitStorageRecheckEvidence'>;
+  /**
+   * Dry-runs the evidence against current chain state (tx simulation) without broadcasting. Used before
+   * resubmitting a pending row: if the chain already holds our recheck, the row is marked and nothing is sent.
+   */
+  simulate?: (input: RecheckEvidenceInput) => Promise<unknown>;
   identity: string;
   store: AttestorStore;
   metrics: Lep6Metrics;
@@ -59,13 +65,18 @@ export class RecheckAttestor {
     return this.submit(c.epochId, c.target, c.ticketId, c.challengedTranscriptHash, r);
   }
 
-  /** Step 4–5 for a staged row (also the retry path of a pending row). */
-  async submit(epochId: bigint, target: string, ticketId: string, challengedHash: string, r: RecheckResult): Promise<AttestOutcome> {
+  /**
+   * Step 4–5 for a staged row. `reconcile` (the retry path of a pending row left by a crash or a transient
+   * failure): dry-run first, so a recheck the chain already holds is marked without a second broadcast.
+   */
+  async submit(epochId: bigint, target: string, ticketId: string, challengedHash: string, r: RecheckResult, reconcile = false): Promise<AttestOutcome> {
+    const input: RecheckEvidenceInput = {
+      epochId, challengedSupernodeAccount: target, ticketId, challengedResultTranscriptHash: challengedHash,
+      recheckTranscriptHash: r.transcriptHash, recheckResultClass: r.resultClass as number, details: r.details,
+    };
     try {
-      await this.o.chain.submitStorageRecheckEvidence({
-        epochId, challengedSupernodeAccount: target, ticketId, challengedResultTranscriptHash: challengedHash,
-        recheckTranscriptHash: r.transcriptHash, recheckResultClass: r.resultClass as number, details: r.details,
-      });
+      if (reconcile && this.o.simulate) await this.o.simulate(input);
+      await this.o.chain.submitStorageRecheckEvidence(input);
     } catch (err) {
       if (isRecheckEvidenceAlreadySubmitted(err)) {
         this.o.metrics.inc('recheck_evidence_already_submitted_total');

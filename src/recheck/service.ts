@@ -97,7 +97,7 @@ export class RecheckService implements Startable {
       try {
         await this.o.attestor.submit(row.epochId, row.targetAccount, row.ticketId, row.challengedTranscriptHash, {
           transcriptHash: row.recheckTranscriptHash, resultClass: row.resultClass, details: '',
-        });
+        }, true);
       } catch (err) {
         this.fail(row.epochId, row.ticketId, row.targetAccount, err, 'submit');
       }
