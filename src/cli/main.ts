@@ -4,6 +4,7 @@ import { registerVectorsCommands } from './vectors.js';
 import { registerDeriveCommands } from './derive.js';
 import { registerConfigCommands } from './config.js';
 import { registerKeysCommands } from './keys.js';
+import { registerDevnetCommands } from './devnet.js';
 import { isUserFacing, errorMessage } from '../util/errors.js';
 
 /** Exit codes: 0 ok, 1 a check ran and failed (or an internal error), 2 bad input from the user. */
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerDeriveCommands(program);
   registerConfigCommands(program);
   registerKeysCommands(program);
+  registerDevnetCommands(program);
   return program;
 }
 

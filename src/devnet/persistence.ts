@@ -44,8 +44,9 @@ export class ChainFiles {
     return existsSync(this.path('state.json')) && existsSync(this.path('genesis.json'));
   }
 
+  /** Dates (genesis time) are stored as ISO strings; the loader turns them back. */
   writeGenesis(genesis: unknown): void {
-    this.atomicWrite('genesis.json', encodeState(genesis));
+    this.atomicWrite('genesis.json', encodeState(JSON.parse(JSON.stringify(genesis, (_k, v: unknown) => (typeof v === 'bigint' ? { $n: v.toString() } : v))) as unknown));
   }
 
   appendBlock(b: BlockRecord): void {
