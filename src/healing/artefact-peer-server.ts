@@ -1,0 +1,177 @@
+/**
+ * Server side of `supernode.HealArtefactService`.
+ *
+ * FetchArtefacts: any registered supernode (peer type 2, verified by the handshake) may read blobs this node
+ * holds; every blob is served only after the store's content check. Responses are batched to ~1 MiB and
+ * written with backpressure.
+ *
+ * StoreArtefacts: only the healer of a heal op the chain marks VERIFIED may push, and only artefacts of that
+ * op's action: its index files and layout files (ids regenerated from the on-chain metadata) and the symbols
+ * listed in a layout file already received in the same call. Each blob's key is computed here.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type {
+  FetchArtefactsRequest, FetchArtefactsResponse, HealArtefactServiceServer, StoreArtefactsRequest, StoreArtefactsResponse,
+} from '../gen/supernode/heal_artefacts.js';
+import { HealOpStatus } from '../gen/lumera/audit/v1/audit.js';
+import { CascadeMetadata } from '../gen/lumera/action/v1/metadata.js';
+import { supernodeCallerOf } from '../transport/caller.js';
+import { ArtefactStore, parseArtefactKey } from '../store/artefacts.js';
+import { indexFromSignatures } from '../cascade/action-artefacts.js';
+import { indexFiles, parseLayoutFile } from '../cascade/id-files.js';
+import { blake3Base58 } from '../cascade/hash.js';
+import { errorMessage } from '../util/errors.js';
+import { silentLogger, type Logger } from '../util/logger.js';
+import { MAX_ARTEFACT_BYTES, MAX_FETCH_KEYS, MESSAGE_TARGET_BYTES } from './artefact-peers.js';
+import type { HealChain } from './chain.js';
+
+export interface ArtefactPeerServerOptions {
+  store: ArtefactStore;
+  chain: Pick<HealChain, 'getHealOp' | 'getAction'>;
+  /** This node's account. */
+  self: string;
+  logger?: Logger;
+  /** Called after each stored blob (e.g. to index key → action). */
+  onStored?: (actionId: string, key: string) => void | Promise<void>;
+}
+
+function statusError(code: grpc.status, details: string): grpc.ServiceError {
+  return Object.assign(new Error(`${code} ${grpc.status[code]}: ${details}`), { code, details, metadata: new grpc.Metadata() });
+}
+
+function waitDrain(call: grpc.ServerWritableStream<unknown, unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      call.off('close', done);
+      call.off('cancelled', done);
+      resolve();
+    };
+    call.on('drain', done);
+    call.on('close', done);
+    call.on('cancelled', done);
+  });
+}
+
+export function createArtefactPeerService(opts: ArtefactPeerServerOptions): HealArtefactServiceServer {
+  const log = opts.logger ?? silentLogger();
+
+  const fetchArtefacts = async (call: grpc.ServerWritableStream<FetchArtefactsRequest, FetchArtefactsResponse>) => {
+    try {
+      supernodeCallerOf(call);
+    } catch (err) {
+      call.destroy(statusError(grpc.status.UNAUTHENTICATED, errorMessage(err)));
+      return;
+    }
+    const keys = call.request?.keys ?? [];
+    if (keys.length === 0 || keys.length > MAX_FETCH_KEYS) {
+      call.destroy(statusError(grpc.status.INVALID_ARGUMENT, `keys must hold 1..${MAX_FETCH_KEYS} entries, got ${keys.length}`));
+      return;
+    }
+    for (const k of keys) {
+      try {
+        parseArtefactKey(k, 'keys');
+      } catch (err) {
+        call.destroy(statusError(grpc.status.INVALID_ARGUMENT, errorMessage(err)));
+        return;
+      }
+    }
+    let cancelled = false;
+    call.on('cancelled', () => {
+      cancelled = true;
+    });
+    try {
+      let batch: Array<{ key: string; data: Uint8Array }> = [];
+      let bytes = 0;
+      for (const key of keys) {
+        if (cancelled) return;
+        let data: Uint8Array;
+        try {
+          if (!(await opts.store.has(key))) continue;
+          data = await opts.store.get(key);
+        } catch (err) {
+          log.warn({ key, err: errorMessage(err) }, 'artefact not served (read or content check failed)');
+          continue;
+        }
+        batch.push({ key, data });
+        bytes += data.length;
+        if (bytes >= MESSAGE_TARGET_BYTES) {
+          if (!call.write({ artefacts: batch })) await waitDrain(call);
+          batch = [];
+          bytes = 0;
+        }
+      }
+      if (batch.length > 0 && !cancelled) call.write({ artefacts: batch });
+      call.end();
+    } catch (err) {
+      call.destroy(statusError(grpc.status.INTERNAL, `fetch artefacts: ${errorMessage(err)}`));
+    }
+  };
+
+  const storeArtefacts = (call: grpc.ServerReadableStream<StoreArtefactsRequest, StoreArtefactsResponse>, callback: grpc.sendUnaryData<StoreArtefactsResponse>) => {
+    let caller: string;
+    try {
+      caller = supernodeCallerOf(call).address;
+    } catch (err) {
+      callback(statusError(grpc.status.UNAUTHENTICATED, errorMessage(err)));
+      return;
+    }
+    void (async () => {
+      let allowedIds: Set<string> | undefined;
+      let layoutIds: Set<string> | undefined;
+      const symbols = new Set<string>();
+      let actionId = '';
+      let stored = 0;
+      try {
+        for await (const msg of call as AsyncIterable<StoreArtefactsRequest>) {
+          if (!allowedIds) {
+            const auth = await authoriseStore(opts, caller, msg.healOpId);
+            allowedIds = auth.ids;
+            layoutIds = auth.layoutIds;
+            actionId = auth.actionId;
+          }
+          for (const a of msg.artefacts) {
+            if (a.data.length === 0 || a.data.length > MAX_ARTEFACT_BYTES) throw statusError(grpc.status.INVALID_ARGUMENT, `artefact ${a.key} has ${a.data.length} bytes (1..${MAX_ARTEFACT_BYTES})`);
+            const key = blake3Base58(a.data);
+            if (key !== a.key) throw statusError(grpc.status.INVALID_ARGUMENT, `artefact ${a.key} hashes to ${key}`);
+            if (layoutIds!.has(key)) for (const s of parseLayoutFile(a.data, { actionId }).layout.blocks[0]!.symbols) symbols.add(s);
+            else if (!allowedIds.has(key) && !symbols.has(key)) {
+              throw statusError(grpc.status.PERMISSION_DENIED, `artefact ${key} is not an artefact of action ${actionId} (ID files must precede their symbols)`);
+            }
+            await opts.store.put(a.data);
+            await opts.onStored?.(actionId, key);
+            stored++;
+          }
+        }
+        if (!allowedIds) throw statusError(grpc.status.INVALID_ARGUMENT, 'empty store request');
+        callback(null, { stored });
+      } catch (err) {
+        const e = err as Partial<grpc.ServiceError>;
+        callback(typeof e.code === 'number' && e.details !== undefined ? (err as grpc.ServiceError) : statusError(grpc.status.INTERNAL, `store artefacts: ${errorMessage(err)}`));
+      }
+    })();
+  };
+
+  return { fetchArtefacts, storeArtefacts };
+}
+
+async function authoriseStore(opts: ArtefactPeerServerOptions, caller: string, healOpId: bigint): Promise<{ ids: Set<string>; layoutIds: Set<string>; actionId: string }> {
+  if (!healOpId) throw statusError(grpc.status.INVALID_ARGUMENT, 'missing heal_op_id');
+  let op;
+  try {
+    op = await opts.chain.getHealOp(healOpId);
+  } catch (err) {
+    throw statusError(grpc.status.UNAVAILABLE, `heal op ${healOpId}: ${errorMessage(err)}`);
+  }
+  if (!op) throw statusError(grpc.status.NOT_FOUND, `heal op ${healOpId} not found`);
+  if (op.status !== HealOpStatus.HEAL_OP_STATUS_VERIFIED) throw statusError(grpc.status.FAILED_PRECONDITION, `heal op ${healOpId} is not VERIFIED`);
+  if (op.healerSupernodeAccount.trim() !== caller) throw statusError(grpc.status.PERMISSION_DENIED, `caller "${caller}" is not the healer of heal op ${healOpId}`);
+  const action = await opts.chain.getAction(op.ticketId);
+  if (!action) throw statusError(grpc.status.NOT_FOUND, `action ${op.ticketId} not found`);
+  if (!action.superNodes.some((s) => s.trim() === opts.self)) throw statusError(grpc.status.FAILED_PRECONDITION, `this supernode is not a holder of action ${op.ticketId}`);
+  const meta = CascadeMetadata.decode(action.metadata);
+  const index = indexFromSignatures(meta.signatures, { actionId: op.ticketId });
+  const ids = new Set(indexFiles(meta.signatures, meta.rqIdsIc, meta.rqIdsMax).map((f) => f.id));
+  const layoutIds = new Set(index.layout_ids);
+  return { ids, layoutIds, actionId: op.ticketId };
+}

@@ -1,0 +1,14 @@
+/**
+ * Test hooks: points where an end-to-end test can tamper with staging or freeze a node to simulate a crash.
+ * Production passes none; every hook is awaited, so a hook that never resolves stops that task there.
+ */
+import type { HealOp } from '../gen/lumera/audit/v1/audit.js';
+
+export interface HealHooks {
+  /** After staging is complete, before the pending claim row is written. */
+  afterStage?(op: HealOp, stagingDir: string): Promise<void>;
+  /** After MsgClaimHealComplete was accepted, before the row is marked submitted. */
+  afterClaimSubmitted?(op: HealOp): Promise<void>;
+  /** After MsgSubmitHealVerification was accepted, before the row is marked submitted. */
+  afterVerificationSubmitted?(op: HealOp): Promise<void>;
+}
