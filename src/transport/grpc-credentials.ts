@@ -6,10 +6,10 @@
  * grpc-js 1.14.7 and test/transport/grpc-hook.test.ts fails loudly if an upgrade changes the hook.
  */
 import type { Socket } from 'node:net';
-import { CallCredentials, ChannelCredentials, type ChannelOptions, type experimental } from '@grpc/grpc-js';
+import { CallCredentials, ChannelCredentials, type ChannelOptions, type Client, type ServiceClientConstructor, type experimental } from '@grpc/grpc-js';
 import { clientHandshake, type ClientHandshakeOptions } from './handshake.js';
 import { secureSocket, type AltsSocketOptions } from './alts-socket.js';
-import { checkAccountAddress } from './peer-address.js';
+import { checkAccountAddress, grpcTarget, parseDialTarget } from './peer-address.js';
 
 export type AltsChannelCredentialsOptions = ClientHandshakeOptions & AltsSocketOptions;
 
@@ -51,4 +51,18 @@ export class AltsChannelCredentials extends ChannelCredentials {
 
 export function createAltsChannelCredentials(options: AltsChannelCredentialsOptions): ChannelCredentials {
   return new AltsChannelCredentials(options);
+}
+
+/**
+ * A client of `ctor` for a dial string `<bech32>@<host>:<port>` (spec 05 §5.2): the part before `@` is the
+ * identity the server must prove. For pooled, chain-resolved peer connections use PeerDialer instead.
+ */
+export function altsClientFor<T extends Client>(
+  target: string,
+  ctor: ServiceClientConstructor,
+  options: Omit<AltsChannelCredentialsOptions, 'expectedServer'>,
+  channelOptions: ChannelOptions = {},
+): T {
+  const dial = parseDialTarget(target);
+  return new ctor(grpcTarget(dial), new AltsChannelCredentials({ ...options, expectedServer: dial.identity }), channelOptions) as unknown as T;
 }

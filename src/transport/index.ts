@@ -9,7 +9,7 @@
  *   const client = await dialer.client(peerAccount, SomeServiceClient);
  */
 export { AltsGrpcServer, type AltsServerOptions, type ServerEvents } from './grpc-server.js';
-export { AltsChannelCredentials, createAltsChannelCredentials, type AltsChannelCredentialsOptions } from './grpc-credentials.js';
+export { AltsChannelCredentials, createAltsChannelCredentials, altsClientFor, type AltsChannelCredentialsOptions } from './grpc-credentials.js';
 export { PeerDialer, PeerDialError, DEFAULT_FLOW_CONTROL_WINDOW, type PeerAddressResolver, type PeerDialerOptions } from './peer-dialer.js';
 export { callerOf, supernodeCallerOf, UnauthenticatedCallError, type Caller } from './caller.js';
 export { CachingIdentityVerifier, type RemoteIdentityVerifier, type CachingVerifierOptions } from './identity-verifier.js';

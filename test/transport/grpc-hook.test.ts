@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { AltsChannelCredentials } from '../../src/transport/grpc-credentials.js';
+import { AltsChannelCredentials, altsClientFor } from '../../src/transport/grpc-credentials.js';
 import { AltsGrpcServer } from '../../src/transport/grpc-server.js';
 import { repoRoot } from '../helpers/vectors.js';
 import { EchoClient, FakeChain, echoImplementation, echoService, testSigner, whoAmI } from './helpers.js';
@@ -53,6 +53,26 @@ test('grpc-js hook: a call through the custom connector really runs the handshak
     assert.ok(chain.lookups >= 2, 'both sides checked the chain');
   } finally {
     c.close();
+    await node.close(100);
+  }
+});
+
+test('altsClientFor: the identity before @ is the one the server must prove', async () => {
+  const server = testSigner('dial-server');
+  const client = testSigner('dial-client');
+  const chain = new FakeChain().register(server, client);
+  const node = new AltsGrpcServer({ signer: server, verifier: chain });
+  node.addService(echoService, echoImplementation);
+  const port = await node.listen('127.0.0.1', 0);
+  const good = altsClientFor<grpc.Client>(`${server.address}@127.0.0.1:${port}`, EchoClient, { signer: client, verifier: chain });
+  const wrong = altsClientFor<grpc.Client>(`${client.address}@127.0.0.1:${port}`, EchoClient, { signer: client, verifier: chain });
+  try {
+    assert.equal((await whoAmI(good, 'ok')).caller, client.address);
+    await assert.rejects(whoAmI(wrong, 'no', 2000), (err: grpc.ServiceError) => err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.DEADLINE_EXCEEDED);
+    assert.throws(() => altsClientFor(`127.0.0.1:${port}`, EchoClient, { signer: client, verifier: chain }), /identity is mandatory/);
+  } finally {
+    good.close();
+    wrong.close();
     await node.close(100);
   }
 });
