@@ -10,7 +10,7 @@ const SEED = '3031323334353637383930313233343536373839303132333435363738393031';
 const cli = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
 
 function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
