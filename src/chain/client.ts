@@ -17,7 +17,7 @@ import type { SuperNode } from '../gen/lumera/supernode/v1/super_node.js';
 import type { Params as SupernodeParams } from '../gen/lumera/supernode/v1/params.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { ChainConnection } from './connection.js';
+import { ChainConnection, type DeliverTxOutcome } from './connection.js';
 import { ChainError } from './errors.js';
 import type { SigningKey } from './keys.js';
 import { ChainQueries, type AccountInfo, type AssignedTargets, type CurrentEpoch, type QueryOptions } from './queries.js';
@@ -25,7 +25,7 @@ import type { SupernodeEndpoint } from './supernode-record.js';
 import { TxSigner, type SubmitOptions, type TxMessage, type TxPipelineOptions, type TxResult } from './tx-pipeline.js';
 import * as msgs from './messages.js';
 
-export type { AccountInfo, AssignedTargets, CurrentEpoch, SupernodeEndpoint, TxMessage, TxResult, SubmitOptions };
+export type { AccountInfo, AssignedTargets, CurrentEpoch, DeliverTxOutcome, SupernodeEndpoint, TxMessage, TxResult, SubmitOptions };
 
 /** Read side (also what the transport's identity checks need). */
 export interface LumeraQueryClient {
@@ -120,6 +120,11 @@ export interface LumeraClient extends LumeraQueryClient {
   finalizeAction(input: FinalizeActionInput, opts?: SubmitOptions): Promise<TxResult>;
   /** Gas a MsgFinalizeAction would use now; rejections surface exactly as a submit would (stage `simulate`). */
   simulateFinalizeAction(input: FinalizeActionInput): Promise<bigint>;
+  /**
+   * The block result of a tx by hash (upper-case hex), or undefined while it is not in a block. Use it to
+   * settle a submit that ended in ChainInclusionTimeoutError (its `txHash`).
+   */
+  getTxResult(txHash: string): Promise<DeliverTxOutcome | undefined>;
   /** Escape hatch for messages without a dedicated method (same pipeline, same guarantees). */
   submitMessages(messages: TxMessage[], opts?: SubmitOptions): Promise<TxResult>;
   /** Gas the messages would use now, signed by this client's key (no broadcast). */
@@ -154,6 +159,11 @@ class ProductionLumeraClient extends ChainQueries implements LumeraClient {
 
   getHeight(): Promise<bigint> {
     return this.conn.height();
+  }
+
+  async getTxResult(txHash: string): Promise<DeliverTxOutcome | undefined> {
+    if (typeof txHash !== 'string' || !/^[0-9A-Fa-f]{64}$/.test(txHash)) throw new InvalidArgumentError('txHash', 'must be 64 hex characters');
+    return this.conn.findTx(txHash.toUpperCase());
   }
 
   private tx(): TxSigner {

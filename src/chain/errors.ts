@@ -467,6 +467,12 @@ export function classifyChainError(err: unknown, ctx: ClassifyContext = {}): Cha
   if (id) {
     const abci = findAbci(err)!;
     const base = { codespace: id.codespace, code: id.code };
+    if (abci.failure.stage === 'query') {
+      const status = queryStatus(abci);
+      if (status === 5) return { ...base, reaction: 'DROP', kind: 'NOT_FOUND' };
+      if (status === 3) return { ...base, reaction: 'DROP', kind: 'QUERY_INVALID_ARGUMENT' };
+      return { ...base, reaction: 'RETRY', kind: 'QUERY_FAILED' };
+    }
     if (id.codespace === 'audit') return { ...base, ...auditVerdict(id.code, id.context, abci.failure.msgTypeUrls ?? [], ctx) };
     if (id.codespace === 'sdk' && !SDK_GENERIC_WRAPPERS.has(id.code)) return { ...base, ...sdkVerdict(id.code) };
     // Artifact-count anchoring errors re-wrapped by the action module at finalization (spec 03 §8 row 9).

@@ -128,6 +128,9 @@ test('devnet: a rejected tx forced past simulation is included with the typed De
   assert.equal(err.failure.log, 'failed to execute message; message index: 0: report already submitted for this epoch: duplicate report');
   assert.ok(err.failure.height !== undefined && err.failure.txHash?.length === 64);
   assert.equal(classifyChainError(err).reaction, 'DONE');
+  const looked = await c.getTxResult(err.failure.txHash!.toLowerCase());
+  assert.deepEqual([looked?.code, looked?.codespace, looked?.height], [4, 'audit', err.failure.height]);
+  assert.equal(await c.getTxResult('00'.repeat(32)), undefined);
   // The failed tx consumed a sequence; the next tx must still go through.
   await settle(chain, c.submitMessages([send(c.signerAddress!, chain.accounts[0]!.signerAddress!)]));
 }));

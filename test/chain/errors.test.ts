@@ -214,4 +214,7 @@ test('query NotFound subjects distinguish "supernode not found" from "epoch repo
   assert.equal(notFoundSubject(query(38, 'NotFound', 'epoch report not found', 'key not found')), 'epoch_report');
   assert.equal(notFoundSubject(query(38, 'NotFound', 'current epoch anchor not found', 'key not found')), 'current_epoch_anchor');
   assert.equal(notFoundSubject(query(18, 'InvalidArgument', 'heal_op_id is required', 'invalid request')), undefined);
+  assert.deepEqual(classifyChainError(query(38, 'NotFound', 'heal op not found', 'key not found')).kind, 'NOT_FOUND');
+  assert.deepEqual(classifyChainError(query(18, 'InvalidArgument', 'status is required', 'invalid request')).reaction, 'DROP');
+  assert.deepEqual(classifyChainError(query(6, 'Internal', 'boom', 'unknown request')).reaction, 'RETRY');
 });
