@@ -151,10 +151,21 @@ export const transportBench: BenchSuite = {
   name: 'transport',
   async run(): Promise<BenchRow[]> {
     const mib = TOTAL / 1024 / 1024;
-    const raw = await measure('raw');
-    const alts = await measure('alts');
-    const alts64k = await measure('alts64k');
-    const plain = await measure('plain');
+    // Best of N interleaved rounds: on a shared machine a slow round says more about the neighbours.
+    const rounds = Math.max(1, Number(process.env.BENCH_TRANSPORT_ROUNDS ?? 2));
+    const best: Record<Mode, Measured> = {
+      raw: { wall: 0, perCore: 0 },
+      alts: { wall: 0, perCore: 0 },
+      alts64k: { wall: 0, perCore: 0 },
+      plain: { wall: 0, perCore: 0 },
+    };
+    for (let i = 0; i < rounds; i++) {
+      for (const mode of ['raw', 'alts', 'alts64k', 'plain'] as const) {
+        const m = await measure(mode);
+        best[mode] = { wall: Math.max(best[mode].wall, m.wall), perCore: Math.max(best[mode].perCore, m.perCore) };
+      }
+    }
+    const { raw, alts, alts64k, plain } = best;
     const row = (measure: string, figure: number, baseline: number, baselineName: string, goal?: string): BenchRow => ({
       measure,
       figure,
@@ -165,7 +176,7 @@ export const transportBench: BenchSuite = {
       goal,
     });
     return [
-      row(`lumera-alts gRPC stream, ${mib} MiB in 1 MiB msgs (4 KiB frames, Go-identical)`, alts.wall, raw.wall, 'raw TCP copy', '≥ 0.5'),
+      row(`lumera-alts gRPC stream, ${mib} MiB in 1 MiB msgs (4 KiB frames, Go-identical), best of ${rounds}`, alts.wall, raw.wall, 'raw TCP copy', '≥ 0.5'),
       row(`lumera-alts gRPC stream, 64 KiB writer frames (option)`, alts64k.wall, raw.wall, 'raw TCP copy'),
       row(`plain-text gRPC stream (context, no security)`, plain.wall, raw.wall, 'raw TCP copy'),
       row(`lumera-alts gRPC, MB per CPU-second of the busier side`, alts.perCore, raw.perCore, 'raw TCP, same measure'),
