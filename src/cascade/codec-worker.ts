@@ -13,6 +13,10 @@ async function run(job: CodecJob): Promise<unknown> {
   return decodeFileInProcess(job.layout, job.symbolPaths, job.outPath, job.opts, job.ctx);
 }
 
+// Stay alive after replying: a worker that exits on its own can have its 'exit' reach the parent before its
+// last message. The parent terminates the worker once it has the reply.
+parentPort!.on('message', () => undefined);
+
 run(workerData as CodecJob).then(
   (value) => parentPort!.postMessage({ ok: true, value } satisfies CodecReply),
   (err: unknown) => {
