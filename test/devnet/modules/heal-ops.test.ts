@@ -68,6 +68,16 @@ describe('heal-op scheduling (spec 03 §4.2)', () => {
     assert.equal(tGet(c.audit.keeper.state.healOps, '102'), undefined);
   });
 
+  it('a zero id counter recovers as max(existing id) + 1 (edge case 45)', () => {
+    const c = makeChain();
+    c.audit.keeper.state.nextHealOpId = 0n;
+    tSet(c.audit.keeper.state.healOps, '7', { healOpId: 7n, ticketId: 'old', scheduledEpochId: 0n, healerSupernodeAccount: c.accounts[0]!, verifierSupernodeAccounts: [c.accounts[1]!], status: HealOpStatus.VERIFIED, createdHeight: 1n, updatedHeight: 1n, deadlineEpochId: 3n, resultHash: '', notes: '' });
+    putTicket(c, '42', { deteriorationScore: 60n, distinctHolderFailureCount: 2 });
+    c.runReporting(1n, 10n);
+    assert.equal(op(c, 8n).ticketId, '42');
+    assert.equal(c.audit.keeper.state.nextHealOpId, 9n);
+  });
+
   it('UNSPECIFIED mode schedules nothing even at deterioration 999 (edge case 34)', () => {
     const c = makeChain({ audit: { storage_truth_enforcement_mode: 'UNSPECIFIED' } });
     c.begin(1n);

@@ -91,6 +91,28 @@ describe('audit queries (spec 02 §3.2)', () => {
   });
 });
 
+describe('audit report listings', () => {
+  it('StorageChallengeReports lists other reporters\' observations about the account; HostReports the account\'s own', () => {
+    const c = makeChain({ audit: { storage_truth_enforcement_mode: 'UNSPECIFIED' } });
+    c.begin(1n);
+    const [a, b, d] = c.accounts as [string, string, string];
+    const obs = (targets: string[]) => targets.map((t) => ({ targetSupernodeAccount: t, portStates: [1, 2, 1] }));
+    const targetsOf = (x: string) => call(c.audit, auditQuery.assignedTargets, { supernodeAccount: x }).targetSupernodeAccounts;
+    c.audit.keeper.submitEpochReport(2n, report(a, 0n, { storageChallengeObservations: obs(targetsOf(a)), hostReport: { cpuUsagePercent: 1, memUsagePercent: 2, diskUsagePercent: 3, inboundPortStates: [], failedActionsCount: 0, cascadeKademliaDbBytes: 0 } }));
+    c.audit.keeper.submitEpochReport(2n, report(b, 0n, { storageChallengeObservations: obs(targetsOf(b)) }));
+    const about = (x: string, req: { epochId?: bigint; filterByEpochId?: boolean } = {}) => call(c.audit, auditQuery.storageChallengeReports, { supernodeAccount: x, ...req }).reports;
+    const aboutD = about(d);
+    assert.deepEqual(aboutD.map((r) => r.reporterSupernodeAccount).sort(), [a, b].filter((x) => targetsOf(x).includes(d)).sort());
+    for (const r of aboutD) assert.deepEqual(r.portStates, [1, 2, 1]);
+    assert.ok(!about(a).some((r) => r.reporterSupernodeAccount === a), 'own report skipped');
+    assert.equal(about(d, { epochId: 1n }).length, 0, 'a non-zero epoch_id filters without the flag');
+    const hr = call(c.audit, auditQuery.hostReports, { supernodeAccount: a }).reports;
+    assert.equal(hr.length, 1);
+    assert.equal(hr[0]!.hostReport?.memUsagePercent, 2);
+    rejects(() => call(c.audit, auditQuery.storageChallengeReports, { supernodeAccount: 'lumera1x' }), 'NotFound', 'supernode not found');
+  });
+});
+
 describe('supernode queries (spec 02 §7.2–7.3)', () => {
   it('ListSuperNodes pages 150 supernodes: default limit 100 with count_total, next_key to the end, offset paging', () => {
     const c = makeChain({ supernodes: 150 });

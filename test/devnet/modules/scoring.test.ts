@@ -5,6 +5,7 @@ import { makeChain, proberWithTarget, proof, report, type TestChain } from './ha
 import { newNodeRow, newReporterRow, newTicketRow } from '../../../src/devnet/modules/audit/rows.js';
 import { tGet, tSet } from '../../../src/devnet/modules/audit/table.js';
 import { decay } from '../../../src/devnet/modules/audit/scoring-math.js';
+import { scoreResult } from '../../../src/devnet/modules/audit/scoring.js';
 import type { StorageProofResult } from '../../../src/devnet/modules/audit/types.js';
 
 /** Reports one result (with full observation coverage) from the first prober of epoch E at height h. */
@@ -99,6 +100,35 @@ describe('per-result scoring (spec 03 §6.3)', () => {
     }
     const second = reportOne(c, 1n, 12n, { resultClass: 2, artifactClass: 1, ticketId: 'B' });
     assert.equal(second.node, 59n);
+  });
+});
+
+describe('contradictions and recheck-bucket scoring (spec 03 §6.3.2, edge cases 17, 21)', () => {
+  it('a PASS after another reporter\'s PASS contradicts the last failure: previous reporter 10 → 9 + 12 = 21', () => {
+    const c = fresh();
+    const [a, b, d, x] = c.accounts as [string, string, string, string];
+    const env = c.env(2n);
+    const res = (resultClass: number) => ({ ticketId: 'T', target: x, resultClass, bucketType: 1, artifactClass: 2 });
+    scoreResult(env, 0n, b, res(1));
+    scoreResult(env, 0n, a, res(3));
+    tSet(c.audit.keeper.state.reporterReliability, a, { ...newReporterRow(a), reliabilityScore: 10n, lastUpdatedEpoch: 0n });
+    const events: string[][] = [];
+    scoreResult({ ...c.env(12n), emit: (e) => events.push(e.attributes.map((k) => `${k.key}=${k.value}`)) }, 1n, d, res(1));
+    const s = c.audit.keeper.state;
+    assert.equal(tGet(s.reporterReliability, a)!.reliabilityScore, 21n);
+    assert.equal(tGet(s.reporterReliability, a)!.contradictionCount, 1n);
+    assert.equal(tGet(s.reporterReliability, d)!.contradictionCount, 1n);
+    assert.equal(tGet(s.ticketDeterioration, 'T')!.contradictionCount, 1n);
+    assert.ok(events[0]!.includes('contradiction_detected=true'));
+    assert.ok(events[0]!.includes(`contradicted_reporter=${a}`));
+  });
+
+  it('three RECHECK_CONFIRMED_FAIL results on distinct tickets put the node at exactly 45 (no pattern bonus)', () => {
+    const c = fresh();
+    const [r, x] = c.accounts as [string, string];
+    for (const ticket of ['t1', 't2', 't3']) scoreResult(c.env(2n), 0n, r, { ticketId: ticket, target: x, resultClass: 7, bucketType: 4, artifactClass: 0 });
+    assert.equal(tGet(c.audit.keeper.state.nodeSuspicion, x)!.suspicionScore, 45n);
+    assert.equal(tGet(c.audit.keeper.state.reporterReliability, r)!.reliabilityScore, 9n);
   });
 });
 
