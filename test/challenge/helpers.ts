@@ -43,6 +43,10 @@ export class CountingReader implements ArtefactRangeReader {
     return key;
   }
 
+  size(key: string): number | undefined {
+    return this.blobs.get(key)?.length;
+  }
+
   async readRange(key: string, start: number, end: number): Promise<Uint8Array> {
     this.reads++;
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));

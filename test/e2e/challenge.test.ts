@@ -65,3 +65,97 @@ test('e2e challenge: honest holders all PASS', { timeout: TEST_TIMEOUT }, async 
     await c.stop();
   }
 });
+
+/** Waits (over the next few epochs) for an epoch in which `target` is challenged; returns it and its challenger. */
+async function epochTargeting(c: Cluster, target: string, from: bigint, maxEpochs = 8): Promise<{ epoch: bigint; challenger: string }> {
+  for (let e = from; e < from + BigInt(maxEpochs); e++) {
+    await waitFor(`epoch ${e}`, async () => (await c.epoch()) >= e, 20_000);
+    const assigned = await assignment(c, e);
+    for (const [challenger, targets] of assigned) if (targets.includes(target)) return { epoch: e, challenger };
+  }
+  throw new Error(`${target} was not challenged within ${maxEpochs} epochs`);
+}
+
+function recentRowFor(report: EpochReport, target: string): StorageProofResult {
+  const row = report.storageProofResults.find((r) => r.targetSupernodeAccount === target && (r.bucketType as number) === StorageProofBucketType.RECENT);
+  assert.ok(row, `no RECENT row for ${target}`);
+  return row;
+}
+
+test('e2e challenge: corrupted artefact is HASH_MISMATCH', { timeout: TEST_TIMEOUT }, async () => {
+  const c = await clusterWithFiles();
+  try {
+    // Flip one byte of node 0's copy of the artefact of its own ticket (the only one it is challenged on).
+    const victim = c.nodes[0]!;
+    const file = (await c.sn[0]!.listActionsBySuperNode(victim.address))[0]!;
+    const { CascadeMetadata } = await import('../../src/gen/lumera/action/v1/metadata.js');
+    const key = CascadeMetadata.decode(file.metadata).rqIdsIds[0]!;
+    const { ArtefactStore } = await import('../../src/store/artefacts.js');
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const path = (await ArtefactStore.open(`${victim.baseDir}/artefacts`)).pathOf(key);
+    const bytes = readFileSync(path);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    writeFileSync(path, bytes);
+
+    await c.startAll();
+    const { epoch, challenger } = await epochTargeting(c, victim.address, (await c.epoch()) + 1n);
+    const report = await waitFor(`report of ${challenger} for epoch ${epoch}`, () => reportOf(c, epoch, challenger), 20_000);
+    const row = recentRowFor(report, victim.address);
+    assert.equal(row.resultClass as number, StorageProofResultClass.HASH_MISMATCH, row.details);
+    assert.equal(row.artifactKey, key);
+    assert.match(row.details, /content hash mismatch/);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('e2e challenge: offline target is TIMEOUT_OR_NO_RESPONSE', { timeout: TEST_TIMEOUT }, async () => {
+  const c = await clusterWithFiles({ readTimeoutMs: 1500 });
+  try {
+    await c.startAll();
+    const offline = c.nodes[1]!;
+    await c.stopDaemon(offline.index);
+    const { epoch, challenger } = await epochTargeting(c, offline.address, (await c.epoch()) + 1n);
+    const report = await waitFor(`report of ${challenger} for epoch ${epoch}`, () => reportOf(c, epoch, challenger), 20_000);
+    const row = recentRowFor(report, offline.address);
+    assert.equal(row.resultClass as number, StorageProofResultClass.TIMEOUT_OR_NO_RESPONSE, row.details);
+    // Landed inside the epoch it was dispatched for: the call ended by the deadline, not by a stalled challenger.
+    const anchor = await c.sn[0]!.getEpochAnchor(epoch);
+    assert.ok(report.reportHeight <= anchor!.epochEndHeight);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('e2e challenge: restart mid-epoch still reports', { timeout: TEST_TIMEOUT }, async () => {
+  const c = await clusterWithFiles();
+  try {
+    const from = (await c.epoch()) + 1n;
+    let killed: { index: number; epoch: bigint; done: Promise<void> } | undefined;
+    await c.startAll((i) => ({
+      challengerHooks: {
+        onDispatched: async (epoch) => {
+          const node = c.nodes[i]!.node;
+          if (killed || !node || epoch < from || node.buffer.peek(epoch).length === 0) return;
+          // Kill this challenger between dispatch and report: its buffered rows die with it.
+          killed = { index: i, epoch, done: c.stopDaemon(i) };
+          await waitFor('challenger stopping', () => node.challenger!.isStopping, 5000, 5);
+        },
+      },
+    }));
+    const k = await waitFor('a challenger killed mid-epoch', () => killed, 30_000);
+    await k.done;
+    const account = c.nodes[k.index]!.address;
+    assert.equal(await reportOf(c, k.epoch, account), undefined, 'the killed process did not report');
+    assert.equal(await c.epoch(), k.epoch, 'still inside the epoch');
+    const restarted = await c.startDaemon(k.index);
+    const report = await waitFor(`report of the restarted challenger for epoch ${k.epoch}`, () => reportOf(c, k.epoch, account), 20_000);
+    const targets = (await c.sn[0]!.getAssignedTargets(account, k.epoch)).targetSupernodeAccounts;
+    assert.equal(report.storageProofResults.length, 2 * targets.length);
+    const keys = report.storageProofResults.map(descriptorKey);
+    assert.equal(new Set(keys).size, keys.length, 'no duplicate result descriptors');
+    assert.equal(restarted.challenger!.lastSubmittedEpoch !== undefined && restarted.challenger!.lastSubmittedEpoch >= k.epoch, true);
+  } finally {
+    await c.stop();
+  }
+});
