@@ -26,7 +26,8 @@ import { MAX_ARTEFACT_BYTES, MAX_FETCH_KEYS, MESSAGE_TARGET_BYTES } from './arte
 import type { HealChain } from './chain.js';
 
 export interface ArtefactPeerServerOptions {
-  store: ArtefactStore;
+  /** The local store, or a getter when the store is opened after the server is built. */
+  store: ArtefactStore | (() => ArtefactStore);
   chain: Pick<HealChain, 'getHealOp' | 'getAction'>;
   /** This node's account. */
   self: string;
@@ -55,6 +56,7 @@ function waitDrain(call: grpc.ServerWritableStream<unknown, unknown>): Promise<v
 
 export function createArtefactPeerService(opts: ArtefactPeerServerOptions): HealArtefactServiceServer {
   const log = opts.logger ?? silentLogger();
+  const storeOf = (): ArtefactStore => (typeof opts.store === 'function' ? opts.store() : opts.store);
 
   const fetchArtefacts = async (call: grpc.ServerWritableStream<FetchArtefactsRequest, FetchArtefactsResponse>) => {
     try {
@@ -87,8 +89,8 @@ export function createArtefactPeerService(opts: ArtefactPeerServerOptions): Heal
         if (cancelled) return;
         let data: Uint8Array;
         try {
-          if (!(await opts.store.has(key))) continue;
-          data = await opts.store.get(key);
+          if (!(await storeOf().has(key))) continue;
+          data = await storeOf().get(key);
         } catch (err) {
           log.warn({ key, err: errorMessage(err) }, 'artefact not served (read or content check failed)');
           continue;
@@ -138,7 +140,7 @@ export function createArtefactPeerService(opts: ArtefactPeerServerOptions): Heal
             else if (!allowedIds.has(key) && !symbols.has(key)) {
               throw statusError(grpc.status.PERMISSION_DENIED, `artefact ${key} is not an artefact of action ${actionId} (ID files must precede their symbols)`);
             }
-            await opts.store.put(a.data);
+            await storeOf().put(a.data);
             await opts.onStored?.(actionId, key);
             stored++;
           }
