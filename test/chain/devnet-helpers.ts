@@ -41,8 +41,11 @@ export async function startTestChain(opts: DevnetOptions, tx: TxPipelineOptions 
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Awaits `p`, committing a block whenever txs are waiting in the mempool. */
-export async function settle<T>(chain: TestChain, p: Promise<T>, timeoutMs = 20_000): Promise<T> {
+/**
+ * Awaits `p`, committing a block whenever at least `batch` txs wait in the mempool (use the number of parallel
+ * submitters to put them all in one block; fewer waiting txs are committed after 500 ms without growth).
+ */
+export async function settle<T>(chain: TestChain, p: Promise<T>, batch = 1, timeoutMs = 20_000): Promise<T> {
   let done = false;
   const watched = p.then(
     (v) => { done = true; return v; },
@@ -50,11 +53,21 @@ export async function settle<T>(chain: TestChain, p: Promise<T>, timeoutMs = 20_
   );
   watched.catch(() => undefined);
   const deadline = Date.now() + timeoutMs;
+  let seen = 0;
+  let since = Date.now();
   while (!done) {
     if (Date.now() > deadline) throw new Error(`settle: chain call did not finish within ${timeoutMs} ms`);
-    const pending = await chain.comet.numUnconfirmedTxs();
-    if (pending.total > 0) await chain.devnet.produceBlock();
-    else await sleep(3);
+    const pending = (await chain.comet.numUnconfirmedTxs()).total;
+    if (pending !== seen) {
+      seen = pending;
+      since = Date.now();
+    }
+    if (pending >= batch || (pending > 0 && Date.now() - since > 500)) {
+      await chain.devnet.produceBlock();
+      seen = 0;
+    } else {
+      await sleep(3);
+    }
   }
   return watched;
 }

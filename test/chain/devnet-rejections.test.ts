@@ -70,7 +70,7 @@ test('devnet §8 rows: epoch report, heal claim, heal verification and recheck r
 
     // The accepted reports: P's failures on TICKET plus one PASS (for the not-recheck-eligible row).
     const results = [...Array.from({ length: 8 }, (_, i) => result(p, T, i)), { ...result(p, T, 8, StorageProofResultClass.STORAGE_PROOF_RESULT_CLASS_PASS), transcriptHash: 'rows-pass' }];
-    await settle(chain, Promise.all(sn.map((c) => c.submitEpochReport(c === P ? { epochId: epoch, storageChallengeObservations: obs, storageProofResults: results } : { epochId: epoch }))));
+    await settle(chain, Promise.all(sn.map((c) => c.submitEpochReport(c === P ? { epochId: epoch, storageChallengeObservations: obs, storageProofResults: results } : { epochId: epoch }))), sn.length);
     row(await rep({}), 4, 'report already submitted for this epoch: duplicate report', 'DONE');
 
     // ---- Heal ops (spec 03 §4.3, §4.4): the epoch end schedules one for TICKET.

@@ -60,7 +60,7 @@ test('e2e chain: every audit tx accepted and its invalid twin rejected', { timeo
     const results = Array.from({ length: 8 }, (_, i) => hashMismatch(proberAddr, target, i));
     const reports = await settle(chain, Promise.all(sn.map((c, i) => c.submitEpochReport(i === proberIdx
       ? { epochId: epoch, hostReport: { diskUsagePercent: 40 }, storageChallengeObservations: [{ targetSupernodeAccount: target, portStates: ports }], storageProofResults: results }
-      : { epochId: epoch, hostReport: { diskUsagePercent: 40 } }))));
+      : { epochId: epoch, hostReport: { diskUsagePercent: 40 } }))), sn.length);
     for (const r of reports) assert.ok(r.height > 0n && r.txHash.length === 64);
     const stored = await prober.getEpochReport(epoch, proberAddr);
     assert.equal(stored?.storageProofResults.length, 8);
