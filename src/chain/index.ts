@@ -8,3 +8,4 @@ export { feeFor, gasLimitFor, parseGasPrice, type TxPipelineOptions } from './tx
 export { collectAllPages, type Page, type PaginateOptions } from './pagination.js';
 export { currentIpAddress, currentState, parseHostPort, supernodeEndpoint, DEFAULT_GRPC_PORT, DEFAULT_P2P_PORT } from './supernode-record.js';
 export type { QueryOptions } from './queries.js';
+export { connectFromConfig, loadSigningKey, PASSPHRASE_ENV } from './from-config.js';

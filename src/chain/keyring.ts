@@ -48,8 +48,10 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export class KeyringError extends SupernodeError {}
 
 export interface KeyringOptions {
-  /** The supernode base directory (`--home`). */
+  /** The supernode base directory (`--home`); keys live in `<home>/keys/keyring-<backend>/`. */
   home: string;
+  /** The keys directory (config `keyring.dir`) when it is not `<home>/keys`. */
+  keysDir?: string;
   backend: KeyringBackend;
   /** Required for the `file` backend when creating, importing or unlocking a key. */
   passphrase?: string;
@@ -64,7 +66,8 @@ export class Keyring {
     if (typeof opts.home !== 'string' || opts.home.trim() === '') throw new InvalidArgumentError('home', 'must be a non-empty directory path');
     if (!KEYRING_BACKENDS.includes(opts.backend)) throw new InvalidArgumentError('keyring-backend', `must be one of ${KEYRING_BACKENDS.join(', ')}, got ${JSON.stringify(opts.backend)}`);
     this.backend = opts.backend;
-    this.dir = join(opts.home, 'keys', `keyring-${opts.backend}`);
+    if (opts.keysDir !== undefined && (typeof opts.keysDir !== 'string' || opts.keysDir.trim() === '')) throw new InvalidArgumentError('keyring.dir', 'must be a non-empty directory path');
+    this.dir = join(opts.keysDir ?? join(opts.home, 'keys'), `keyring-${opts.backend}`);
     this.passphrase = opts.passphrase;
   }
 

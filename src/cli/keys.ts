@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Keyring, KEYRING_BACKENDS, type KeyringBackend } from '../chain/keyring.js';
 import { InvalidArgumentError } from '../util/errors.js';
+import { PASSPHRASE_ENV } from '../chain/from-config.js';
 
-export const PASSPHRASE_ENV = 'SUPERNODE_KEYRING_PASSPHRASE';
+export { PASSPHRASE_ENV };
 
 interface KeyOpts {
   home: string;
