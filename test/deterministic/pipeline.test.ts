@@ -97,3 +97,9 @@ test('Pipeline vector function: RECENT then OLD with every intermediate value', 
   const bad = await handler({ ...inputs, tickets: [{ ticket_id: 't1' }] }, { id: 'p', function: 'Pipeline', inputs, expected: null });
   assert.match(JSON.stringify(bad), /tickets\[0\]: anchor_height|anchor_height is required/);
 });
+
+test('compound challenge id: worked example of spec 04 (seed SHA-256("test-seed"), epoch 19, SYMBOL, ordinal 0)', async () => {
+  const { createHash } = await import('node:crypto');
+  const seed = createHash('sha256').update('test-seed').digest();
+  assert.equal(d.compoundChallengeID(seed, 19n, 'sn-target', 'tkt-happy', SYMBOL, 0), '8d568230528d606c579f4f45db6ae6e2afd08acd57c99644e197117eac41f6fe');
+});
