@@ -31,6 +31,9 @@ import { RecheckAttestor } from '../recheck/attestor.js';
 import { DispatcherRecheckExecutor } from '../recheck/executor.js';
 import { RecheckService } from '../recheck/service.js';
 import type { Startable } from './startable.js';
+import { createHealingService, healingPeerServices, type HealingWiring } from '../healing/wiring.js';
+import type { HealHooks } from '../healing/hooks.js';
+import type { SelfHealingService } from '../healing/service.js';
 
 export interface SupernodeNodeOptions {
   config: SupernodeConfig;
@@ -48,6 +51,8 @@ export interface SupernodeNodeOptions {
   /** Disables the epoch reporter (env LUMERA_SUPERNODE_DISABLE_HOST_REPORTER=1|true by default). */
   disableHostReporter?: boolean;
   logger?: Logger;
+  /** Self-healing test hooks (tamper with staging, freeze between submit and record). */
+  healingHooks?: HealHooks;
 }
 
 /** A Startable built from two functions. */
@@ -78,6 +83,7 @@ export class SupernodeNode {
   dispatcher: Dispatcher | undefined;
   challenger: ChallengerService | undefined;
   recheck: RecheckService | undefined;
+  healing: SelfHealingService | undefined;
 
   constructor(private readonly o: SupernodeNodeOptions) {
     if (o.key.address !== o.config.supernode.identity) {
@@ -144,6 +150,7 @@ export class SupernodeNode {
         });
         this.server = new AltsGrpcServer({ signer: this.o.key, verifier, logger: this.log });
         this.server.addService(StorageChallengeServiceService, this.recipient.implementation());
+        for (const s of healingPeerServices(this.healingWiring(), () => this.store!)) this.server.addService(s.definition, s.implementation);
         this.port = await this.server.listen(cfg.supernode.host, cfg.supernode.port);
       }, () => this.server?.close(500)),
       service('peer-dialer', () => {
@@ -214,7 +221,21 @@ export class SupernodeNode {
         stop: async () => this.recheck?.stop(),
       });
     }
+    if (cfg.selfHealing.enabled) {
+      list.push({
+        name: 'self-healing',
+        start: async () => {
+          this.healing = createHealingService(this.healingWiring(), { db: this.database!.db, store: this.store!, dialer: this.dialer! });
+          await this.healing.start();
+        },
+        stop: async () => this.healing?.stop(),
+      });
+    }
     return list;
+  }
+
+  private healingWiring(): HealingWiring {
+    return { identity: this.identity, client: this.o.chain, config: this.o.config.selfHealing, logger: this.log, hooks: this.o.healingHooks };
   }
 
   private makeDispatcher(): Dispatcher {
