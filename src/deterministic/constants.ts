@@ -46,6 +46,10 @@ export const DOMAIN_TRANSCRIPT = 'transcript';
 export const DOMAIN_UNSPECIFIED_CLASS = 'UNSPECIFIED';
 export const DOMAIN_EPOCH_SEED = 'lumera:epoch-seed';
 export const COMPOUND_CHALLENGE_ID_PREFIX = 'lep6:';
+/** Heal verifier's negative-vote placeholder prefix (spec 04 R3.6.4). */
+export const NEGATIVE_ATTESTATION_PREFIX = 'lep6:negative-attestation:';
+export const NEGATIVE_ATTESTATION_REASONS = ['reason_fetch_failed', 'reason_hash_compute_failed', 'reason_hash_mismatch', 'reason_other'] as const;
+export type NegativeAttestationReason = (typeof NEGATIVE_ATTESTATION_REASONS)[number];
 // Appendix A (pre-LEP-6 helpers).
 export const LEGACY_PREFIX_CHALLENGERS = 'sc:challengers:';
 export const LEGACY_PREFIX_FILES = 'sc:files:';

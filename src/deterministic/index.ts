@@ -60,7 +60,7 @@ export {
   type IndexFileCompressor,
 } from './artifacts.js';
 export { effectiveRangeLen, effectiveRangesPerArtifact, computeMultiRangeOffsets, computeCompoundChallengeHash } from './ranges.js';
-export { derivationInputHash, transcriptHash, compoundChallengeID, type TranscriptInput } from './transcript.js';
+export { derivationInputHash, transcriptHash, compoundChallengeID, negativeAttestationHash, type TranscriptInput } from './transcript.js';
 export {
   planBucketChallenge,
   noEligibleTranscriptHash,

@@ -1,6 +1,7 @@
 /** Derivation-input hash, transcript hash and compound challenge id (spec 01 §12–§14). */
 import {
   COMPOUND_CHALLENGE_ID_PREFIX,
+  NEGATIVE_ATTESTATION_PREFIX,
   DOMAIN_DERIVATION_INPUT,
   DOMAIN_TRANSCRIPT,
   DOMAIN_UNSPECIFIED_CLASS,
@@ -113,4 +114,15 @@ export function compoundChallengeID(
   checkUint32(ordinal, 'ordinal');
   const text = `${COMPOUND_CHALLENGE_ID_PREFIX}${epochId}:${target}:${ticketId}:${classNumber}:${ordinal}`;
   return hex(new Preimage(seed.length + text.length * 3).raw(seed).rawString(text).blake3());
+}
+
+/**
+ * Heal verifier's negative-vote placeholder (spec 04 R3.6.4): base64(BLAKE3("lep6:negative-attestation:"
+ * + reason)); a blank reason is treated as `reason_other`.
+ */
+export function negativeAttestationHash(reason: string): string {
+  checkString(reason, 'reason');
+  const r = reason === '' ? 'reason_other' : reason;
+  const d = new Preimage(64).rawString(`${NEGATIVE_ATTESTATION_PREFIX}${r}`).blake3();
+  return Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64');
 }

@@ -103,3 +103,11 @@ test('compound challenge id: worked example of spec 04 (seed SHA-256("test-seed"
   const seed = createHash('sha256').update('test-seed').digest();
   assert.equal(d.compoundChallengeID(seed, 19n, 'sn-target', 'tkt-happy', SYMBOL, 0), '8d568230528d606c579f4f45db6ae6e2afd08acd57c99644e197117eac41f6fe');
 });
+
+test('negative-attestation placeholder: spec 04 R3.6.4 values; blank reason → reason_other', () => {
+  assert.equal(d.negativeAttestationHash('reason_fetch_failed'), 'ILlCdzdnx9TgulG604gtzFvX8wK+jQxPZtpym6ZhmI8=');
+  assert.equal(d.negativeAttestationHash('reason_hash_compute_failed'), 'tlQrUjlaYGI0ni9AH6WEtgHp+dA8wijjsvpgs3fvLUM=');
+  assert.equal(d.negativeAttestationHash('reason_hash_mismatch'), 'jZpTqqC3PvKzLANbBm4mz/IzIlyAc24zeXmPfJwJI90=');
+  assert.equal(d.negativeAttestationHash('reason_other'), 'Vkc3OJnM9QW56b0S3SzjRuI12HeAC4+bqZFmBEo3LYA=');
+  assert.equal(d.negativeAttestationHash(''), d.negativeAttestationHash('reason_other'));
+});
