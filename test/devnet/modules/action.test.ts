@@ -84,6 +84,11 @@ describe('action module (cascade subset)', () => {
     const got = actionQuery.getAction.response.decode(q(txCtx(6n, sn), actionQuery.getAction.request.encode({ actionID: id }).finish()));
     assert.equal(got.action?.actionID, id);
     assert.throws(() => q(txCtx(6n, sn), actionQuery.getAction.request.encode({ actionID: '99' }).finish()), /failed to get action by ID/);
+    // MsgApproveAction: only the creator, only from DONE.
+    const approve = (who: string) => exec(c.action, T.MsgApproveAction.typeUrl, T.MsgApproveAction.codec.encode({ creator: who, actionId: id }).finish(), 7n, who);
+    assert.throws(() => approve(sn), (e: unknown) => e instanceof ChainRuleError && e.log === `only the creator ${creator} can approve action 1: unauthorized supernode`);
+    assert.equal(T.MsgApproveActionResponse.codec.decode(approve(creator)).status, 'ACTION_STATE_APPROVED');
+    assert.throws(() => approve(creator), (e: unknown) => e instanceof ChainRuleError && e.log === 'action 1 cannot be approved: current state ACTION_STATE_APPROVED: invalid action state');
   });
 
   it('a bad creator signature or a wrong price is refused', () => {

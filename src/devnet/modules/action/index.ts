@@ -55,6 +55,10 @@ export function createActionModule(init: ModuleInit): ActionModule {
       keeper.finalize(ctx.height, m, emit);
       return {};
     }),
+    msgHandler(t.MsgApproveAction, t.MsgApproveActionResponse, (m) => m.creator, (_ctx, m, emit) => {
+      const a = keeper.approve(m, emit);
+      return { actionId: a.actionID, status: actionStateToJSON(a.state) };
+    }),
   ]);
 
   const q = actionQuery;

@@ -253,6 +253,26 @@ export class ActionKeeper {
     if (amount > 0n) this.deps.bank.send(this.deps.bank.moduleAddress('action'), msg.creator, [{ denom: DENOM, amount }]);
   }
 
+  /** MsgApproveAction: the creator moves a DONE action to APPROVED. */
+  approve(msg: { creator: string; actionId: string }, emit: EmitEvent): Action {
+    const action = this.get(msg.actionId);
+    if (action === undefined) throw wrap(SdkErr.NotFound, `action ${msg.actionId} not found`);
+    if (action.state !== ActionState.ACTION_STATE_DONE) {
+      throw wrap(ActionErr.InvalidActionState, `action ${msg.actionId} cannot be approved: current state ${actionStateToJSON(action.state)}`);
+    }
+    if (action.creator !== msg.creator) throw wrap(ActionErr.UnauthorizedSN, `only the creator ${action.creator} can approve action ${msg.actionId}`);
+    action.state = ActionState.ACTION_STATE_APPROVED;
+    emit({
+      type: 'action_approved',
+      attributes: [
+        { key: 'action_id', value: action.actionID },
+        { key: 'creator', value: action.creator },
+        { key: 'action_type', value: actionTypeToJSON(action.actionType) },
+      ],
+    });
+    return action;
+  }
+
   /** BeginBlock: PENDING / PROCESSING actions past their expiration time become EXPIRED. */
   expire(blockTimeSec: bigint, emit: EmitEvent): void {
     for (const a of this.all()) {
