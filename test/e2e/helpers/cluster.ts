@@ -85,6 +85,17 @@ export async function waitFor<T>(what: string, pred: () => Promise<T | undefined
   }
 }
 
+/** The client with some methods replaced (everything else, close() included, goes to the real one). */
+export function wrapChain(client: LumeraClient, overrides: Partial<LumeraClient>): LumeraClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (Object.hasOwn(overrides, prop)) return (overrides as Record<string | symbol, unknown>)[prop];
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as Function).bind(target) : v;
+    },
+  });
+}
+
 export class Cluster {
   readonly nodes: ClusterNode[] = [];
   /** One signing client per supernode (setup, queries); not the daemons' own clients. */
@@ -130,7 +141,7 @@ export class Cluster {
     return connectLumeraClient({ rpcUrls: [this.devnet.rpcUrl], chainId: this.devnet.chainId, signer: key, tx: E2E_TX, requestTimeoutMs: 5000 });
   }
 
-  configFor(n: ClusterNode) {
+  configFor(n: ClusterNode, recheck = this.opts.recheck) {
     return configFromObject({
       supernode: { identity: n.address, key_name: `sn${n.index}`, host: '127.0.0.1', port: n.port },
       lumera: { chain_id: this.devnet.chainId, rpc_endpoints: [this.devnet.rpcUrl] },
@@ -141,18 +152,18 @@ export class Cluster {
           enabled: true,
           max_concurrent_targets: 4,
           recipient_read_timeout: `${this.opts.readTimeoutMs}ms`,
-          recheck: { enabled: this.opts.recheck, tick_interval_ms: 300, lookback_epochs: 3 },
+          recheck: { enabled: recheck, tick_interval_ms: 300, lookback_epochs: 3 },
         },
       },
     }, { baseDir: n.baseDir });
   }
 
   /** Starts (or restarts) daemon i with a fresh chain client. */
-  async startDaemon(i: number, extra: Partial<SupernodeNodeOptions> = {}, chainWrap?: (c: LumeraClient) => LumeraClient): Promise<SupernodeNode> {
+  async startDaemon(i: number, extra: Partial<SupernodeNodeOptions> = {}, chainWrap?: (c: LumeraClient) => LumeraClient, recheck?: boolean): Promise<SupernodeNode> {
     const n = this.nodes[i]!;
     if (n.node) throw new Error(`daemon ${i} is already running`);
     const chain = await this.client(n.key);
-    const node = new SupernodeNode({ config: this.configFor(n), key: n.key, chain: chainWrap ? chainWrap(chain) : chain, logger: silentLogger(), ...extra });
+    const node = new SupernodeNode({ config: this.configFor(n, recheck), key: n.key, chain: chainWrap ? chainWrap(chain) : chain, logger: silentLogger(), ...extra });
     await node.start();
     n.node = node;
     return node;

@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StorageProofBucketType, StorageProofResultClass } from '../../src/deterministic/index.js';
+import { CascadeMetadata } from '../../src/gen/lumera/action/v1/metadata.js';
+import { ArtefactStore } from '../../src/store/artefacts.js';
+import { recheckEvidenceMsg } from '../../src/chain/messages.js';
+import { isRecheckEvidenceAlreadySubmitted } from '../../src/chain/errors.js';
+import type { RecheckEvidenceInput } from '../../src/chain/client.js';
+import { Cluster, waitFor, wrapChain } from './helpers/cluster.js';
+
+test('e2e recheck: failure is rechecked by another node', { timeout: 60_000 }, async () => {
+  const c = await Cluster.start({ recheck: false });
+  try {
+    for (let i = 0; i < c.nodes.length; i++) await c.placeCascadeFile(i);
+    const victim = c.nodes[0]!;
+    const action = (await c.sn[0]!.listActionsBySuperNode(victim.address))[0]!;
+    const key = CascadeMetadata.decode(action.metadata).rqIdsIds[0]!;
+    const path = (await ArtefactStore.open(join(victim.baseDir, 'artefacts'))).pathOf(key);
+    const bytes = readFileSync(path);
+    bytes[0]! ^= 0x80;
+    writeFileSync(path, bytes);
+    await c.startAll();
+
+    // 1. Some challenger reports HASH_MISMATCH against the victim.
+    let found: { epoch: bigint; challenger: string; transcript: string } | undefined;
+    const first = (await c.epoch()) + 1n;
+    for (let e = first; e < first + 8n && !found; e++) {
+      await waitFor(`epoch ${e + 1n}`, async () => (await c.epoch()) > e, 20_000);
+      for (const n of c.nodes) {
+        const rep = await c.sn[0]!.getEpochReport(e, n.address);
+        const row = rep?.storageProofResults.find((r) => r.targetSupernodeAccount === victim.address && (r.bucketType as number) === StorageProofBucketType.RECENT);
+        if (row) {
+          assert.equal(row.resultClass as number, StorageProofResultClass.HASH_MISMATCH, row.details);
+          found = { epoch: e, challenger: n.address, transcript: row.transcriptHash };
+        }
+      }
+    }
+    assert.ok(found, 'a HASH_MISMATCH against the victim was reported');
+    const { epoch, challenger, transcript } = found;
+
+    // 2. A node that is neither the target nor the reporter rechecks it. Its first submission is accepted by
+    //    the chain, then the process "crashes" before marking the row submitted (the call fails as a transient
+    //    error would, leaving the row pending).
+    const rechecker = c.nodes.find((n) => n.address !== victim.address && n.address !== challenger)!;
+    await c.stopDaemon(rechecker.index);
+    let accepted: RecheckEvidenceInput | undefined;
+    const crashing = await c.startDaemon(rechecker.index, {}, (real) => wrapChain(real, {
+      submitStorageRecheckEvidence: async (input) => {
+        const res = await real.submitStorageRecheckEvidence(input);
+        accepted = input;
+        void res;
+        throw Object.assign(new Error('simulated crash between broadcast and mark'), { name: 'AbortError' });
+      },
+    }), true);
+    await waitFor('the rechecker\'s evidence on chain', () => accepted, 30_000);
+    const pending = await waitFor('a pending local row', () => {
+      const row = crashing.repos!.recheckSubmissions.get(epoch, action.actionID);
+      return row?.status === 'pending' ? row : undefined;
+    }, 5000, 20);
+    assert.equal(accepted!.challengedSupernodeAccount, victim.address);
+    assert.equal(accepted!.challengedResultTranscriptHash, transcript);
+    assert.equal(accepted!.epochId, epoch);
+    assert.equal(accepted!.recheckResultClass as number, StorageProofResultClass.RECHECK_CONFIRMED_FAIL);
+    assert.equal(pending.resultClass, StorageProofResultClass.RECHECK_CONFIRMED_FAIL);
+    // The chain holds it: the same evidence again is refused as already submitted (dry run, nothing broadcast).
+    const dup = await c.sn[rechecker.index]!.simulateMessages([recheckEvidenceMsg(rechecker.address, accepted!)]).then(() => undefined, (e: unknown) => e);
+    assert.ok(isRecheckEvidenceAlreadySubmitted(dup), `expected "already submitted", got ${String(dup)}`);
+    await c.stopDaemon(rechecker.index);
+
+    // 3. After the restart the pending row is reconciled (dry run says the chain has it) — no second submission.
+    let submits = 0;
+    const restarted = await c.startDaemon(rechecker.index, {}, (real) => wrapChain(real, {
+      submitStorageRecheckEvidence: async (input) => {
+        submits++;
+        return real.submitStorageRecheckEvidence(input);
+      },
+    }), true);
+    const row = await waitFor('the row marked submitted', () => {
+      const r = restarted.repos!.recheckSubmissions.get(epoch, action.actionID);
+      return r?.status === 'submitted' ? r : undefined;
+    }, 15_000, 50);
+    assert.equal(row.recheckTranscriptHash, accepted!.recheckTranscriptHash);
+    assert.equal(submits, 0, 'no second submission was attempted');
+    assert.equal(restarted.metrics.get('recheck_evidence_already_submitted_total'), 1);
+  } finally {
+    await c.stop();
+  }
+});
