@@ -15,7 +15,6 @@ import { checkBytes, checkCount, checkString, checkStringList, checkStringSet } 
 
 const CHALLENGE_TARGET_SUFFIX = Buffer.concat([Buffer.from([0]), utf8(DOMAIN_CHALLENGE_TARGET)]);
 const PAIR_SUFFIX = Buffer.concat([Buffer.from([0]), utf8(DOMAIN_PAIR)]);
-const PAIR_BYTES = utf8(DOMAIN_PAIR);
 
 /** seed ‖ 0x00 ‖ a ‖ 0x00 … : the fixed prefix before the varying part of a rank preimage. */
 function prefixOf(seed: Uint8Array, ...parts: Uint8Array[]): Buffer {
@@ -101,13 +100,12 @@ export function pairChallengerToTarget(
   checkStringList(targets, 'targets');
   checkBytes(seed, 'seed');
   const taken = checkStringSet(assigned === undefined || assigned === null ? undefined : [...assigned], 'assigned');
-  const p = new Preimage(seed.length + 128).raw(seed).part(utf8(challenger));
-  const mark = p.mark();
+  const h = new MiddleHasher(PAIR_SUFFIX).setPrefix(prefixOf(seed, utf8(challenger)));
   let best = '';
   let bestD: Buffer | undefined;
   for (const t of targets) {
     if (t === challenger || taken.has(t)) continue;
-    const d = p.rewind(mark).part(utf8(t)).part(PAIR_BYTES).sha256();
+    const d = h.hashString(t);
     if (best === '' || bestD === undefined || rankLess(d, t, bestD, best)) {
       best = t;
       bestD = d;
