@@ -1,7 +1,7 @@
 /** Heal-op lifecycle (spec 03 §4): scheduling, claim, verification quorum, expiry and rescheduling. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRule, makeChain, type TestChain } from './harness.js';
+import { assertRule, makeChain, proberWithTarget, proof, report, type TestChain } from './harness.js';
 import { newTicketRow } from '../../../src/devnet/modules/audit/rows.js';
 import { tGet, tSet } from '../../../src/devnet/modules/audit/table.js';
 import { HealOpStatus } from '../../../src/devnet/modules/audit/enums.js';
@@ -49,6 +49,27 @@ describe('heal-op scheduling (spec 03 §4.2)', () => {
     assert.equal(tGet(c.audit.keeper.state.ticketDeterioration, '42')?.activeHealOpId, 1n);
     const ev = c.events.find((e) => e.type === 'storage_truth_heal_op_scheduled');
     assert.deepEqual(ev?.attributes.map((a) => a.key), ['module', 'epoch_id', 'heal_op_id', 'ticket_id', 'healer_supernode_account', 'deadline_epoch_id']);
+  });
+
+  it('report-driven: an INDEX hash mismatch in epoch ≥ 1 deteriorates the ticket and schedules a heal op at the epoch end', () => {
+    const c = makeChain({ audit: { storage_truth_ticket_deterioration_heal_threshold: 10 } });
+    c.runReporting(1n, 10n);
+    c.begin(11n);
+    const p = proberWithTarget(c, 1n);
+    const t = p.targets[0]!;
+    c.audit.keeper.submitEpochReport(12n, report(p.account, 1n, {
+      storageChallengeObservations: [{ targetSupernodeAccount: t, portStates: [1, 1, 1] }],
+      storageProofResults: [proof(p.account, t, { ticketId: '9', resultClass: 2, artifactClass: 1, transcriptHash: 'hm-9' })],
+    }));
+    const row = tGet(c.audit.keeper.state.ticketDeterioration, '9')!;
+    // 12 scaled by the reporter multiplier: its empty epoch-0 report cost +8 (decayed to 7) → m = 93 → 11.
+    assert.deepEqual([row.deteriorationScore, row.lastIndexFailureEpoch, row.lastTargetSupernodeAccount], [11n, 1n, t]);
+    c.reportAll(1n, 12n);
+    c.run(12n, 20n);
+    const o = op(c, 1n);
+    assert.equal(o.ticketId, '9');
+    assert.notEqual(o.healerSupernodeAccount, t, 'the failing holder is not in the pool');
+    assert.ok(!o.verifierSupernodeAccounts.includes(t));
   });
 
   it('cap 2: priority by score, skips below-threshold, probation and tickets with an open op; next id 102 (edge case 31)', () => {
