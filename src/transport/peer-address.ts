@@ -3,25 +3,13 @@
  * supernode, which is a bare host, `host:port` or a URL (spec 04 R1.6.1; default port = our own gRPC port).
  */
 import { isIP } from 'node:net';
-import { fromBech32 } from '@cosmjs/encoding';
 import { InvalidArgumentError } from '../util/errors.js';
-import { LUMERA_ADDRESS_PREFIX } from '../crypto/account-keys.js';
+import { decodeAddress } from '../crypto/account-keys.js';
 
-// bech32 strings are at most 90 characters (BIP-173); passed explicitly because the bech32 decoder under
-// @cosmjs/encoding 0.39 + @scure/base 2.x rejects the default limit (Infinity).
-const BECH32_LIMIT = 90;
-
-/** Throws InvalidArgumentError unless `address` is a lumera bech32 account (20 bytes). */
+/** Throws InvalidArgumentError (naming `field`) unless `address` is a lumera bech32 account; returns it. */
 export function checkAccountAddress(address: string, field: string): string {
   if (typeof address !== 'string') throw new InvalidArgumentError(field, 'must be a bech32 account address string');
-  let decoded;
-  try {
-    decoded = fromBech32(address, BECH32_LIMIT);
-  } catch (err) {
-    throw new InvalidArgumentError(field, `is not a valid bech32 address (${(err as Error).message})`);
-  }
-  if (decoded.prefix !== LUMERA_ADDRESS_PREFIX) throw new InvalidArgumentError(field, `must have prefix ${LUMERA_ADDRESS_PREFIX}, got ${decoded.prefix}`);
-  if (decoded.data.length !== 20) throw new InvalidArgumentError(field, `must hold 20 bytes, got ${decoded.data.length}`);
+  decodeAddress(address, field);
   return address;
 }
 

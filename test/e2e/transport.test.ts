@@ -15,23 +15,29 @@ import { EchoClient, FakeChain, echoImplementation, echoService, testSigner, who
 
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
+interface Reported {
+  err: Error;
+  /** The TCP peer `ip:port` the server saw. */
+  remote: string;
+}
+
 interface Node {
   server: AltsGrpcServer;
   port: number;
-  handshakeErrors: Error[];
-  connectionErrors: Error[];
+  handshakeErrors: Reported[];
+  connectionErrors: Reported[];
   handled: number;
 }
 
 async function startNode(signer: ReturnType<typeof testSigner>, chain: FakeChain, handshakeTimeoutMs = 5000): Promise<Node> {
-  const node: Partial<Node> & { handshakeErrors: Error[]; connectionErrors: Error[]; handled: number } = { handshakeErrors: [], connectionErrors: [], handled: 0 };
+  const node: Partial<Node> & { handshakeErrors: Reported[]; connectionErrors: Reported[]; handled: number } = { handshakeErrors: [], connectionErrors: [], handled: 0 };
   const server = new AltsGrpcServer({
     signer,
     verifier: chain,
     handshakeTimeoutMs,
     logger: silentLogger(),
-    onHandshakeError: (err) => node.handshakeErrors.push(err),
-    onConnectionError: (err) => node.connectionErrors.push(err),
+    onHandshakeError: (err, remote) => node.handshakeErrors.push({ err, remote }),
+    onConnectionError: (err, _identity, remote) => node.connectionErrors.push({ err, remote }),
   });
   server.addService(echoService, {
     whoAmI: (call: grpc.ServerUnaryCall<Buffer, unknown>, cb: grpc.sendUnaryData<unknown>) => {
@@ -44,23 +50,34 @@ async function startNode(signer: ReturnType<typeof testSigner>, chain: FakeChain
   return node as Node;
 }
 
-/** Resolves with the first error the node reports (bounded wait). */
-async function nextError(list: Error[], timeoutMs = 5000): Promise<Error> {
+/**
+ * Resolves with the error the node reported for our connection (bounded wait): the one from `socket`'s
+ * address, or for connections grpc-js opened (port unknown) the first one with `code`. Late reports from
+ * an earlier subtest's connections cannot be mistaken for this one's.
+ */
+async function errorFor(list: Reported[], from: net.Socket | TransportErrorCode, timeoutMs = 5000): Promise<Error> {
+  const match = typeof from === 'string'
+    ? (r: Reported) => isTransportError(r.err, from)
+    : ((key: string | undefined) => (r: Reported) => r.remote === key)(localKeys.get(from));
   const until = Date.now() + timeoutMs;
-  while (list.length === 0) {
-    if (Date.now() > until) throw new Error(`no error reported within ${timeoutMs} ms`);
+  for (;;) {
+    const hit = list.find(match);
+    if (hit) return hit.err;
+    if (Date.now() > until) throw new Error(`no matching error reported within ${timeoutMs} ms (got ${list.map((r) => `${r.remote} ${r.err.message}`).join('; ') || 'none'}; wanted ${typeof from === 'string' ? from : localKeys.get(from)})`);
     await new Promise((r) => setTimeout(r, 10));
   }
-  return list[0]!;
 }
 
 function assertCode(err: Error, code: TransportErrorCode): void {
   assert.ok(isTransportError(err, code), `expected ${code}, got ${(err as { code?: string }).code}: ${err.message}`);
 }
 
+const localKeys = new WeakMap<net.Socket, string>();
+
 async function rawConnect(port: number): Promise<net.Socket> {
   const socket = net.connect(port, '127.0.0.1');
   await once(socket, 'connect');
+  localKeys.set(socket, `${socket.localAddress}:${socket.localPort}`); // node forgets it once closed
   return socket;
 }
 
@@ -119,7 +136,7 @@ test('e2e transport: every forged handshake is refused', async (t) => {
     const socket = await rawConnect(node.port);
     socket.write(encodeHandshakeMessage(info, stranger.sign(info)));
     assert.equal((await closedByServer(socket)).length, 0, 'the server must not reply to a refused client');
-    assertCode(await nextError(node.handshakeErrors), 'ALTS_BAD_SIGNATURE');
+    assertCode(await errorFor(node.handshakeErrors, socket), 'ALTS_BAD_SIGNATURE');
   });
 
   await t.test('address not matching the key', async () => {
@@ -128,7 +145,7 @@ test('e2e transport: every forged handshake is refused', async (t) => {
     const socket = await rawConnect(node.port);
     socket.write(encodeHandshakeMessage(info, stranger.sign(info)));
     assert.equal((await closedByServer(socket)).length, 0);
-    assertCode(await nextError(node.handshakeErrors), 'ALTS_ADDRESS_MISMATCH');
+    assertCode(await errorFor(node.handshakeErrors, socket), 'ALTS_ADDRESS_MISMATCH');
   });
 
   await t.test('account not a registered supernode', async () => {
@@ -138,7 +155,7 @@ test('e2e transport: every forged handshake is refused', async (t) => {
     } finally {
       grpcClient.close();
     }
-    assertCode(await nextError(node.handshakeErrors), 'ALTS_NOT_REGISTERED');
+    assertCode(await errorFor(node.handshakeErrors, 'ALTS_NOT_REGISTERED'), 'ALTS_NOT_REGISTERED');
     // And the other direction: a client refuses a server that is not a registered supernode.
     const liar = await startNode(stranger, chain);
     try {
@@ -174,7 +191,7 @@ test('e2e transport: every forged handshake is refused', async (t) => {
     const frame0 = sealer.seal(HTTP2_PREFACE.subarray(0, 8));
     socket.write(Buffer.concat([frame0, frame0]));
     await closedByServer(socket);
-    assertCode(await nextError(node.connectionErrors), 'ALTS_FRAME_AUTH');
+    assertCode(await errorFor(node.connectionErrors, socket), 'ALTS_FRAME_AUTH');
   });
 
   await t.test('reordered record frame', async () => {
@@ -183,7 +200,7 @@ test('e2e transport: every forged handshake is refused', async (t) => {
     const frame1 = sealer.seal(HTTP2_PREFACE.subarray(8));
     socket.write(Buffer.concat([frame1, frame0]));
     await closedByServer(socket);
-    assertCode(await nextError(node.connectionErrors), 'ALTS_FRAME_AUTH');
+    assertCode(await errorFor(node.connectionErrors, socket), 'ALTS_FRAME_AUTH');
   });
 
   await t.test('frame over the size limit', async () => {
@@ -193,7 +210,7 @@ test('e2e transport: every forged handshake is refused', async (t) => {
     header.writeUInt32LE(6, 4);
     socket.write(header); // refused from the header alone, before any payload
     await closedByServer(socket);
-    assertCode(await nextError(node.connectionErrors), 'ALTS_FRAME_TOO_LARGE');
+    assertCode(await errorFor(node.connectionErrors, socket), 'ALTS_FRAME_TOO_LARGE');
   });
 
   await t.test('a peer that stalls mid-handshake', async () => {
@@ -203,7 +220,7 @@ test('e2e transport: every forged handshake is refused', async (t) => {
     const started = Date.now();
     await closedByServer(socket);
     assert.ok(Date.now() - started < 4000, 'closed by the deadline, not by the test timeout');
-    assertCode(await nextError(node.handshakeErrors), 'ALTS_HANDSHAKE_TIMEOUT');
+    assertCode(await errorFor(node.handshakeErrors, socket), 'ALTS_HANDSHAKE_TIMEOUT');
     // The client side has the same deadline: a server that accepts and never answers.
     const mute = net.createServer(() => {});
     await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
@@ -220,15 +237,14 @@ test('e2e transport: every forged handshake is refused', async (t) => {
     const socket = await rawConnect(node.port);
     socket.write('GET / HTTP/1.1\r\nHost: example\r\n\r\n');
     assert.equal((await closedByServer(socket)).length, 0);
-    assertCode(await nextError(node.handshakeErrors), 'ALTS_BAD_HANDSHAKE');
+    assertCode(await errorFor(node.handshakeErrors, socket), 'ALTS_BAD_HANDSHAKE');
     // A plausible length followed by bytes that are not a HandshakeInfo.
     const s2 = await rawConnect(node.port);
     const junk = Buffer.alloc(4 + 40 + 4 + 65, 0xff);
     junk.writeUInt32BE(40, 0);
     junk.writeUInt32BE(65, 44);
-    node.handshakeErrors.length = 0;
     s2.write(junk);
     await closedByServer(s2);
-    assertCode(await nextError(node.handshakeErrors), 'ALTS_BAD_HANDSHAKE');
+    assertCode(await errorFor(node.handshakeErrors, s2), 'ALTS_BAD_HANDSHAKE');
   });
 });
