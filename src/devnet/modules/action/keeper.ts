@@ -111,7 +111,10 @@ export class ActionKeeper {
     if (n > this.state.lastActionId) this.state.lastActionId = n;
     if (action.actionType === ActionType.ACTION_TYPE_CASCADE && action.state === ActionState.ACTION_STATE_DONE) {
       const meta = decodeCascade(action);
-      this.deps.audit().anchorArtifactCounts(action.actionID, meta.indexArtifactCount || meta.rqIdsIds.length, meta.symbolArtifactCount || meta.rqIdsIds.length);
+      const index = meta.indexArtifactCount || meta.rqIdsIds.length;
+      const symbol = meta.symbolArtifactCount || meta.rqIdsIds.length;
+      // A hook-registered action without counts stays unanchored (audit accepts any count for it).
+      if (index > 0 && symbol > 0) this.deps.audit().anchorArtifactCounts(action.actionID, index, symbol);
     }
   }
 
