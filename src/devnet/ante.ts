@@ -97,6 +97,31 @@ function decodeTxPubKey(any: { typeUrl: string; value: Uint8Array }, index: numb
   return { keyType, key, typeUrl: any.typeUrl };
 }
 
+// Deriving an address decompresses the point (~1 ms); signers repeat, so remember the last few thousand.
+const addressCache = new Map<string, string>();
+function cachedAddress(key: Uint8Array, keyType: AccountKeyType): string {
+  const k = `${keyType}:${toBase64(key)}`;
+  let a = addressCache.get(k);
+  if (a === undefined) {
+    a = addressFromPubKey(key, keyType);
+    if (addressCache.size >= 4096) addressCache.clear();
+    addressCache.set(k, a);
+  }
+  return a;
+}
+
+// A tx is verified at CheckTx and again at DeliverTx (and on mempool re-checks); the inputs fully determine
+// the outcome, so a successful verification is remembered by the digest of (key type, pubkey, sign bytes, sig).
+const verified = new Set<string>();
+function verifiedSignature(pub: Uint8Array, signBytes: Uint8Array, sig: Uint8Array, keyType: AccountKeyType): boolean {
+  const k = toBase64(sha256(new Uint8Array([...new TextEncoder().encode(keyType), 0, ...pub, 0, ...sig, 0, ...signBytes])));
+  if (verified.has(k)) return true;
+  if (!verifyMessage(pub, signBytes, sig, keyType)) return false;
+  if (verified.size >= 20_000) verified.clear();
+  verified.add(k);
+  return true;
+}
+
 export function requiredFee(gasLimit: bigint, price: { num: bigint; den: bigint }): bigint {
   const product = gasLimit * price.num;
   return (product + price.den - 1n) / price.den;
@@ -158,7 +183,7 @@ export function runAnte(tx: DecodedTx, env: AnteEnv): AnteResult {
     let key = acc.pubkey ? { keyType: keyTypeFromTypeUrl(acc.pubkey.typeUrl), key: acc.pubkey.key, typeUrl: acc.pubkey.typeUrl } : undefined;
     if (info.publicKey) {
       const fromTx = decodeTxPubKey(info.publicKey, i);
-      if (!env.simulate && addressFromPubKey(fromTx.key, fromTx.keyType) !== signer) {
+      if (!env.simulate && cachedAddress(fromTx.key, fromTx.keyType) !== signer) {
         throw chainRuleError('sdk', 8, 'invalid pubkey', `pubKey does not match signer address ${signer} with signer index: ${i}`);
       }
       if (!key && !env.simulate) acc.pubkey = { typeUrl: fromTx.typeUrl, key: fromTx.key };
@@ -175,7 +200,7 @@ export function runAnte(tx: DecodedTx, env: AnteEnv): AnteResult {
     if (!env.simulate) {
       const mode = info.modeInfo?.single?.mode;
       const signBytes = SignDoc.encode({ bodyBytes: raw.bodyBytes, authInfoBytes: raw.authInfoBytes, chainId: env.chainId, accountNumber: acc.accountNumber }).finish();
-      if (mode !== SIGN_MODE_DIRECT || !verifyMessage(key.key, signBytes, raw.signatures[i]!, key.keyType)) {
+      if (mode !== SIGN_MODE_DIRECT || !verifiedSignature(key.key, signBytes, raw.signatures[i]!, key.keyType)) {
         throw chainRuleError('sdk', 4, 'unauthorized',
           `signature verification failed; please verify account number (${acc.accountNumber}), sequence (${acc.sequence}) and chain-id (${env.chainId})`);
       }

@@ -208,7 +208,11 @@ export class DevnetApp {
       this.bank.state = bankSnap;
       return { ...errorResult(err, gasWanted, meter.consumed(), []), msgResponses: [] };
     }
-    const afterAnte = this.snapshot();
+    // Bank-only txs touch auth/bank alone: snapshot just those (cheap); module msgs may touch any module.
+    const bankOnly = tx.msgs.every((m) => this.routes.get(m.typeUrl)?.module.name === 'bank');
+    const afterAnte: AppState = bankOnly
+      ? { auth: structuredClone(this.auth.state), bank: structuredClone(this.bank.state), modules: {} }
+      : this.snapshot();
     const events: AbciEvent[] = [];
     const msgResponses: { typeUrl: string; value: Uint8Array }[] = [];
     let index = 0;

@@ -18,6 +18,9 @@ export const invalidParams = (why: string) => new RpcError(-32602, 'Invalid para
 export const internal = (why: string) => new RpcError(-32603, 'Internal error', why);
 
 export type Params = Record<string, unknown>;
+
+/** CometBFT's default mempool max_tx_bytes. */
+export const MAX_TX_BYTES = 1024 * 1024;
 type Method = (node: DevnetNode, p: Params) => Promise<fmt.Json> | fmt.Json;
 
 /** Positional parameter names (comet accepts params as an array in this order). */
@@ -80,6 +83,7 @@ function blockAt(node: DevnetNode, h: bigint) {
 async function broadcast(node: DevnetNode, p: Params): Promise<{ hash: Uint8Array; check: ReturnType<DevnetNode['app']['checkTx']>['result'] }> {
   const tx = bytes(p, 'tx', 'base64');
   if (tx.length === 0) throw invalidParams('tx is empty');
+  if (tx.length > MAX_TX_BYTES) throw internal(`tx too large. Max size is ${MAX_TX_BYTES}, but got ${tx.length}`);
   try {
     const { hash, result } = node.app.checkTx(tx);
     return { hash, check: result };
@@ -95,6 +99,9 @@ const checkJson = (hash: Uint8Array, r: { code: number; log: string; codespace: 
 
 export const METHODS: Record<string, Method> = {
   health: () => ({}),
+
+  /** Not a CometBFT method: returns its params unchanged (baseline for RPC benchmarks on the same server stack). */
+  devnet_echo: (_node, p) => p as fmt.Json,
 
   status: (node) => {
     const latest = node.store.get(node.store.latestHeight())!;

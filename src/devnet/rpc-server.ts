@@ -40,8 +40,9 @@ export class RpcServer {
         if (!res.headersSent) send(res, 500, errorResponse(-1, internal(err instanceof Error ? err.message : String(err))));
       });
     });
-    server.keepAliveTimeout = 5000;
-    server.headersTimeout = 10_000;
+    // Longer than common clients' idle timeouts (undici 4 s) so the client, not the server, closes idle sockets.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 70_000;
     server.requestTimeout = 30_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
