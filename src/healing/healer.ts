@@ -72,6 +72,7 @@ export async function reconstructAndClaim(deps: HealerDeps, op: HealOp, signal: 
       deps.metrics.inc(METRIC, 'result=deadline_skipped');
       return;
     }
+    await deps.hooks?.beforeClaimSubmit?.(op);
     try {
       await deps.chain.claimHealComplete({ healOpId: op.healOpId, ticketId: op.ticketId, healManifestHash: manifestHash, details: '' });
     } catch (err) {

@@ -7,6 +7,10 @@ import type { HealOp } from '../gen/lumera/audit/v1/audit.js';
 export interface HealHooks {
   /** After staging is complete, before the pending claim row is written. */
   afterStage?(op: HealOp, stagingDir: string): Promise<void>;
+  /** After the pending claim row is written, before MsgClaimHealComplete is sent. */
+  beforeClaimSubmit?(op: HealOp): Promise<void>;
+  /** Before a verifier fetches the stream from the healer. */
+  beforeVerifyFetch?(op: HealOp): Promise<void>;
   /** After MsgClaimHealComplete was accepted, before the row is marked submitted. */
   afterClaimSubmitted?(op: HealOp): Promise<void>;
   /** After MsgSubmitHealVerification was accepted, before the row is marked submitted. */

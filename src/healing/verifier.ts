@@ -94,6 +94,7 @@ export async function verifyAndSubmit(deps: VerifierDeps, op: HealOp, signal: Ab
       deps.metrics.inc(METRIC, 'result=deadline_skipped');
       return;
     }
+    await deps.hooks?.beforeVerifyFetch?.(op);
     const vote = await decideVote(deps, op, expected, signal);
     await submitVote(deps, op, vote);
   } finally {
