@@ -12,7 +12,7 @@ import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { DirectEthSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import { SigningStargateClient } from '@cosmjs/stargate';
 import { connectLumeraClient, type LumeraClient, type TxMessage } from '../../src/chain/client.js';
-import { ChainAbciError, classifyChainError } from '../../src/chain/errors.js';
+import { ChainAbciError, ChainInclusionTimeoutError, classifyChainError, isTransient } from '../../src/chain/errors.js';
 import { signingKeyFromMnemonic, signingKeyFromPrivateKey } from '../../src/chain/keys.js';
 import { HealOpStatus } from '../../src/gen/lumera/audit/v1/audit.js';
 import { ActionState } from '../../src/gen/lumera/action/v1/action_state.js';
@@ -192,6 +192,25 @@ test('devnet: out of gas raises the gas limit and retries; fee = ceil(0.025 × g
     const gasNow = await c.simulateMessages([msg]); // same sequence as the next tx (its varint size changes gas)
     const normal = await settle(chain, c.submitMessages([msg]));
     assert.equal(normal.gasWanted, BigInt(Math.floor(Number(gasNow) * 1.3)) + 50_000n, 'gas × 1.3 + 50 000');
+  } finally {
+    c.close();
+  }
+}));
+
+test('devnet: no block before the inclusion deadline is a transient unknown outcome, settled later by hash', () => withChain(async (chain) => {
+  const acct = chain.devnet.accounts[0]!;
+  const c = await connectLumeraClient({ rpcUrls: [chain.devnet.rpcUrl], signer: await signingKeyFromMnemonic(acct.mnemonic), tx: { ...FAST_TX, inclusionTimeoutMs: 300 } });
+  try {
+    const err = await c.submitMessages([send(acct.address, chain.devnet.accounts[1]!.address)]).catch((e: unknown) => e);
+    assert.ok(err instanceof ChainInclusionTimeoutError);
+    assert.equal(isTransient(err), true);
+    assert.equal(classifyChainError(err).kind, 'INCLUSION_UNKNOWN');
+    assert.equal(await c.getTxResult(err.txHash), undefined, 'still in the mempool');
+    await chain.devnet.produceBlock();
+    const done = await c.getTxResult(err.txHash);
+    assert.equal(done?.code, 0);
+    // The cached sequence already counted the pending tx: the next one goes straight through.
+    assert.ok((await settle(chain, c.submitMessages([send(acct.address, chain.devnet.accounts[1]!.address)]))).height > done!.height);
   } finally {
     c.close();
   }
