@@ -17,6 +17,21 @@ interface StartOpts {
   epochBlocks?: string;
   chainId?: string;
   fundedAccounts?: string;
+  enforcementMode?: string;
+  auditParam: string[];
+}
+
+/** `--audit-param key=value` (repeatable): numbers stay strings (the module parses 64-bit values), true/false become booleans, a,b,c lists. */
+function parseAuditParams(pairs: string[], mode: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(pair);
+    if (!m) throw new InvalidArgumentError('--audit-param', `must be key=value, got ${JSON.stringify(pair)}`);
+    const v = m[2]!;
+    out[m[1]!] = v === 'true' ? true : v === 'false' ? false : v.includes(',') ? v.split(',').map((x) => x.trim()) : v;
+  }
+  if (mode !== undefined) out.storage_truth_enforcement_mode = mode;
+  return out;
 }
 
 function int(flag: string, v: string | undefined, min: number, max: number): number | undefined {
@@ -36,6 +51,8 @@ export function registerDevnetCommands(program: Command): void {
     .option('--epoch-blocks <n>', 'audit epoch length in blocks (default 400)')
     .option('--chain-id <id>', 'chain id (default lumera-devnet-1)')
     .option('--funded-accounts <n>', 'extra funded test accounts (default 2)')
+    .option('--enforcement-mode <mode>', 'audit storage_truth_enforcement_mode at genesis (UNSPECIFIED|SHADOW|SOFT|FULL)')
+    .option('--audit-param <key=value>', 'audit genesis param override (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .action(async (o: StartOpts) => {
       const home = resolve(o.home);
       const net = await startDevnet({
@@ -46,6 +63,7 @@ export function registerDevnetCommands(program: Command): void {
         epochBlocks: int('--epoch-blocks', o.epochBlocks, 1, 1_000_000),
         chainId: o.chainId,
         fundedAccounts: int('--funded-accounts', o.fundedAccounts, 0, 1000),
+        auditParams: parseAuditParams(o.auditParam, o.enforcementMode),
       }, moduleLogger('devnet'));
       let summary;
       try {

@@ -70,10 +70,10 @@ export async function startDevnet(opts: DevnetOptions = {}, logger: Logger = mod
     const sn = await supernodeAccounts(supernodeCount, basePort);
     const accts = await testAccounts(fundedCount);
     const moduleParams = { ...(opts.moduleParams ?? {}) };
-    const audit = { epoch_length_blocks: epochBlocks, ...(moduleParams.audit ?? {}), ...(opts.auditParams ?? {}) };
+    const audit: Record<string, unknown> = { epoch_length_blocks: epochBlocks, ...(moduleParams.audit ?? {}), ...(opts.auditParams ?? {}) };
     moduleParams.audit = audit;
     const genesis: DevnetGenesis = {
-      chainId, genesisTime: new Date(), initialHeight: 1n, epochBlocks: Number(audit.epoch_length_blocks ?? epochBlocks),
+      chainId, genesisTime: new Date(), initialHeight: 1n, epochBlocks: Number(audit.epochLengthBlocks ?? audit.epoch_length_blocks ?? epochBlocks),
       supernodes: sn.map((a) => ({ name: a.name, account: a.address, validatorAddress: valoperAddress(a.address), ip: '127.0.0.1', grpcPort: a.grpcPort!, p2pPort: a.p2pPort! })),
     };
     genesisFile = { genesis, funded: [...sn, ...accts].map((a) => ({ address: a.address, amount: balance })), moduleParams, fundedAccounts: fundedCount };
