@@ -39,8 +39,12 @@ export class AltsChannelCredentials extends ChannelCredentials {
     return {
       async connect(socket: Socket): Promise<experimental.SecureConnectResult> {
         const handshake = await clientHandshake(socket, options);
+        const secured = secureSocket(socket, handshake, options);
+        // A bad frame among bytes that arrived with the handshake fails the stream before grpc-js has attached
+        // its listeners; the failure still reaches grpc-js as 'close', it just must not be an uncaught 'error'.
+        secured.on('error', () => {});
         // grpc-js types the result as net.Socket but only uses the Duplex surface (+ the props we forward).
-        return { socket: secureSocket(socket, handshake, options) as unknown as Socket, secure: true };
+        return { socket: secured as unknown as Socket, secure: true };
       },
       waitForReady: () => Promise.resolve(),
       getCallCredentials: () => creds,
