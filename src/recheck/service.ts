@@ -34,6 +34,7 @@ export class RecheckService implements Startable {
   readonly name = 'recheck';
   private readonly loop: TickLoop;
   private readonly log: Logger;
+  private stopping = false;
 
   constructor(private readonly o: RecheckServiceOptions) {
     this.log = o.logger ?? silentLogger();
@@ -41,10 +42,12 @@ export class RecheckService implements Startable {
   }
 
   async start(): Promise<void> {
+    this.stopping = false;
     this.loop.start(0);
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.loop.stop();
   }
 
@@ -63,7 +66,7 @@ export class RecheckService implements Startable {
     }
     for (const c of candidates) {
       this.o.metrics.inc('recheck_candidates_found_total');
-      if (this.loop.isStopped) return;
+      if (this.stopping) return;
       let exhausted: boolean;
       try {
         exhausted = this.o.failures.isExhausted(c.epochId, c.ticketId, this.o.maxFailureAttempts);
