@@ -9,3 +9,5 @@ export { collectAllPages, type Page, type PaginateOptions } from './pagination.j
 export { currentIpAddress, currentState, parseHostPort, supernodeEndpoint, DEFAULT_GRPC_PORT, DEFAULT_P2P_PORT } from './supernode-record.js';
 export type { QueryOptions } from './queries.js';
 export { connectFromConfig, loadSigningKey, PASSPHRASE_ENV } from './from-config.js';
+export { epochReportMsg, healClaimMsg, healVerificationMsg, recheckEvidenceMsg, requestActionMsg, finalizeActionMsg, actionIdFromResponses } from './messages.js';
+export { requireAccountAddress } from './address.js';

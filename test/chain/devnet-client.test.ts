@@ -257,6 +257,23 @@ test('devnet: cascade action request, simulate-finalize and finalize by a top su
   assert.equal((await cc.getAction(req.actionId))?.state, ActionState.ACTION_STATE_DONE);
   const listed = await cc.listActionsBySuperNode(finalizer.signerAddress!);
   assert.deepEqual(listed.map((a) => a.actionID), [req.actionId]);
+  // §8 row 16: the finalized ticket now has anchored artifact counts (= number of rq_ids_ids); a proof result
+  // with another count is refused.
+  const epoch = (await cc.getCurrentEpoch()).epochId;
+  const assigned = await Promise.all(chain.sn.map((s) => s.getAssignedTargets(s.signerAddress!)));
+  const pi = assigned.findIndex((a) => a.targetSupernodeAccounts.length > 0);
+  const prober = chain.sn[pi]!;
+  const target = assigned[pi]!.targetSupernodeAccounts[0]!;
+  const mismatch = await settleError(chain, prober.submitEpochReport({
+    epochId: epoch,
+    storageProofResults: [{
+      targetSupernodeAccount: target, challengerSupernodeAccount: prober.signerAddress!, ticketId: req.actionId, bucketType: 1, artifactClass: 1,
+      artifactOrdinal: 0, artifactKey: 'k', resultClass: 1, transcriptHash: 't-count', details: '', artifactCount: 8, derivationInputHash: 'd', challengerSignature: 's', observerAttestationSignatures: [],
+    }],
+  }));
+  assert.ok(mismatch instanceof ChainAbciError);
+  assert.ok(mismatch.failure.log.includes(`storage_proof_results[0] index artifact_count 8 does not match canonical count ${maxSymbols} for ticket "${req.actionId}": ticket artifact count mismatch`), mismatch.failure.log);
+  assert.deepEqual([classifyChainError(mismatch).code, classifyChainError(mismatch).reaction], [16, 'REBUILD']);
   // Finalizing twice: a state rejection from the action module (codespace `action`), surfaced at simulation.
   const again = await settleError(chain, finalizer.finalizeAction(finalize));
   assert.ok(again instanceof ChainAbciError && again.failure.log.includes('cannot be finalized'));

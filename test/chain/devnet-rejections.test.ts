@@ -86,6 +86,8 @@ test('devnet §8 rows: epoch report, heal claim, heal verification and recheck r
       settleError(chain, c.submitHealVerification({ healOpId: op.healOpId, verified: true, verificationHash: manifest, ...over }));
 
     row(await claim(healer, { healOpId: 9999n }), 11, 'heal op 9999 not found: heal op not found', 'DROP');
+    row(await claim(healer, { healOpId: 0n }), 11, 'heal_op_id is required: heal op not found', 'DROP');
+    row(await claim(healer, { ticketId: '' }), 14, 'ticket_id is required: heal op ticket mismatch', 'REBUILD');
     row(await claim(healer, { ticketId: 'wrong-ticket' }), 14, `ticket_id "wrong-ticket" does not match heal op ticket_id "${TICKET}": heal op ticket mismatch`, 'REBUILD');
     row(await claim(healer, { healManifestHash: '' }), 13, 'heal_manifest_hash is required: heal op invalid state transition', 'REBUILD');
     row(await claim(v1), 12, 'creator is not assigned healer for this heal op: heal op unauthorized actor', 'DROP');
@@ -147,6 +149,27 @@ test('devnet §8 row 8: a reporter outside the epoch\'s active set may send neit
     row(err2, 8, 'reporter not eligible for storage proof results in this epoch: invalid reporter state', 'REBUILD');
     // The host-only report (the REBUILD) is accepted.
     assert.ok((await settle(chain, c.submitEpochReport({ epochId: epoch }))).height > 0n);
+  } finally {
+    await chain.stop();
+  }
+});
+
+test('devnet §8 row 9 (FULL mode): an assigned challenger must send exactly one RECENT and one OLD result per target', { timeout: 60_000 }, async () => {
+  const chain = await startTestChain({ supernodes: 4, epochBlocks: 20, auditParams: { consecutive_epochs_to_postpone: 100, storage_truth_enforcement_mode: 'STORAGE_TRUTH_ENFORCEMENT_MODE_FULL' } });
+  try {
+    const epoch = await advanceToEpochStart(chain, chain.sn[0]!);
+    const assigned = await Promise.all(chain.sn.map((c) => c.getAssignedTargets(c.signerAddress!)));
+    const i = assigned.findIndex((a) => a.targetSupernodeAccounts.length > 0);
+    const P = chain.sn[i]!;
+    const T = assigned[i]!.targetSupernodeAccounts[0]!;
+    const obs = [{ targetSupernodeAccount: T, portStates: [1, 1, 1] }];
+    const recent = result(P.signerAddress!, T, 0);
+    const old = { ...result(P.signerAddress!, T, 1), bucketType: StorageProofBucketType.STORAGE_PROOF_BUCKET_TYPE_OLD };
+    const submit = (storageProofResults: StorageProofResult[]) => settleError(chain, P.submitEpochReport({ epochId: epoch, storageChallengeObservations: obs, storageProofResults }));
+    row(await submit([]), 9, 'storage_proof_results must include RECENT and OLD entries for every assigned target: invalid storage proof results', 'REBUILD');
+    row(await submit([recent]), 9, `assigned target "${T}" must have exactly one RECENT and one OLD storage proof result: invalid storage proof results`, 'REBUILD');
+    row(await submit([recent, old, { ...recent, artifactOrdinal: 5, transcriptHash: 'x5' }]), 9, 'storage_proof_results[2] duplicates RECENT storage proof for assigned target: invalid storage proof results', 'REBUILD');
+    assert.ok((await settle(chain, P.submitEpochReport({ epochId: epoch, storageChallengeObservations: obs, storageProofResults: [recent, old] }))).height > 0n);
   } finally {
     await chain.stop();
   }
