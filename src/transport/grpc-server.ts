@@ -17,6 +17,7 @@ import { bindCaller } from './caller.js';
 import type { AccountSigner, PeerType } from './handshake-message.js';
 import type { RemoteIdentityVerifier } from './identity-verifier.js';
 import { errorMessage } from '../util/errors.js';
+import { isTransportError, type TransportErrorCode } from './errors.js';
 
 export interface AltsServerOptions extends AltsSocketOptions {
   signer: AccountSigner;
@@ -37,6 +38,8 @@ export interface ServerEvents {
   /** An authenticated connection failed (bad record frame, socket error). */
   onConnectionError?: (err: Error, identity: RemoteIdentity, remote: string) => void;
 }
+
+const QUIET_REFUSALS = new Set<TransportErrorCode>(['ALTS_BAD_HANDSHAKE', 'ALTS_HANDSHAKE_TIMEOUT', 'ALTS_CONNECTION_CLOSED', 'ALTS_HANDSHAKE_BUSY']);
 
 interface ConnectionServer {
   server: grpc.Server;
@@ -128,7 +131,10 @@ export class AltsGrpcServer {
         conn.injector.injectConnection(secured);
       },
       (err: Error) => {
-        this.logger.info({ remote, err: errorMessage(err) }, 'lumera-alts handshake refused');
+        // Port scanners and dropped connections are routine (debug); a chain we cannot ask is not (warn).
+        const code = isTransportError(err) ? err.code : 'ALTS_BAD_HANDSHAKE';
+        const level = code === 'ALTS_CHAIN_UNAVAILABLE' ? 'warn' : QUIET_REFUSALS.has(code) ? 'debug' : 'info';
+        this.logger[level]({ remote, code, err: errorMessage(err) }, 'lumera-alts handshake refused');
         this.options.onHandshakeError?.(err, remote);
       },
     );
