@@ -72,6 +72,12 @@ test('devnet §8 rows: epoch report, heal claim, heal verification and recheck r
     const results = [...Array.from({ length: 8 }, (_, i) => result(p, T, i)), { ...result(p, T, 8, StorageProofResultClass.STORAGE_PROOF_RESULT_CLASS_PASS), transcriptHash: 'rows-pass' }];
     await settle(chain, Promise.all(sn.map((c) => c.submitEpochReport(c === P ? { epochId: epoch, storageChallengeObservations: obs, storageProofResults: results } : { epochId: epoch }))), sn.length);
     row(await rep({}), 4, 'report already submitted for this epoch: duplicate report', 'DONE');
+    // The scoring rows the accepted report created, read back through the client.
+    assert.ok((await P.getNodeSuspicionState(T))!.suspicionScore > 0n);
+    assert.ok((await P.getReporterReliabilityState(p))!.reliabilityScore > 0n, 'HASH_MISMATCH costs the reporter +1 each');
+    assert.ok((await P.getTicketDeteriorationState(TICKET))!.deteriorationScore >= 50n);
+    const seen = await P.listStorageChallengeReports(T, epoch);
+    assert.deepEqual(seen.map((r) => [r.reporterSupernodeAccount, r.portStates.length]), [[p, 3]]);
 
     // ---- Heal ops (spec 03 §4.3, §4.4): the epoch end schedules one for TICKET.
     await advanceToEpochStart(chain, sn[0]!);
