@@ -60,6 +60,7 @@ function pump(write: (b: Buffer) => boolean, onDrain: (f: () => void) => void, e
 }
 
 async function runSender(mode: Mode): Promise<void> {
+  process.on('disconnect', () => process.exit(0)); // never outlive the bench that started us
   const chunk = randomBytes(CHUNK);
   const impl: grpc.UntypedServiceImplementation = {
     pull: (call: grpc.ServerWritableStream<Buffer, Buffer>) => pump((b) => call.write(b), (f) => call.once('drain', f), () => call.end(), chunk),
