@@ -54,6 +54,8 @@ export interface AppOptions {
   minGasPrice: { num: bigint; den: bigint };
   maxTxsPerBlock: number;
   maxMempoolTxs: number;
+  /** How many past heights stay queryable via abci_query `height` (0 = latest only). */
+  queryHistoryBlocks: number;
 }
 
 interface Route { module: DevnetModule; handler: MsgHandler }
@@ -76,6 +78,7 @@ export class DevnetApp {
   private mempoolHashes = new Set<string>();
   lastBlock: BlockRecord | undefined;
   readonly feeCollector: string;
+  private history = new Map<bigint, { state: AppState; ctx: BlockContext }>();
 
   constructor(readonly opts: AppOptions) {
     this.bank = new Bank(this.auth);
@@ -303,6 +306,11 @@ export class DevnetApp {
       height, time, hash, lastBlockHash, appHash, dataHash, txs: txs.map((t) => t.bytes), results, beginEvents, endEvents, resultAppHash,
     };
     this.lastBlock = block;
+    // The pre-block snapshot is exactly the state committed at the previous height: keep it for queries.
+    if (prev && this.opts.queryHistoryBlocks > 0) {
+      this.history.set(prev.height, { state: before, ctx: { height: prev.height, time: prev.time, headerHash: prev.hash, chainId: this.opts.chainId } });
+      this.history.delete(prev.height - BigInt(this.opts.queryHistoryBlocks));
+    }
     // Txs left in the mempool were checked against the old state; re-check them against the new one.
     const pending = this.mempool;
     this.mempool = [];
@@ -325,19 +333,33 @@ export class DevnetApp {
     if (height !== undefined && height > latest) {
       return { code: 26, codespace: 'sdk', log: 'cannot query with height in the future; please provide a valid height: invalid height', value: new Uint8Array(), height: latest };
     }
-    if (height !== undefined && height > 0n && height < latest) {
-      return {
-        code: 18, codespace: 'sdk', value: new Uint8Array(), height,
-        log: `failed to load state at height ${height}; version does not exist (latest height: ${latest}): invalid request`,
-      };
-    }
     const handler = this.queries.get(path);
     if (!handler) return { code: 6, codespace: 'sdk', log: 'unknown query path: unknown request', value: new Uint8Array(), height: latest };
+    if (height !== undefined && height > 0n && height < latest) {
+      const past = this.history.get(height);
+      if (!past) {
+        return {
+          code: 18, codespace: 'sdk', value: new Uint8Array(), height,
+          log: `failed to load state at height ${height}; version does not exist (latest height: ${latest}): invalid request`,
+        };
+      }
+      // Swap the historical state in for the duration of this (read-only) query.
+      const live = this.exportState();
+      this.restore(past.state);
+      try {
+        return this.runQuery(handler, past.ctx, data, height);
+      } finally {
+        this.restore(live);
+      }
+    }
+    return this.runQuery(handler, this.queryContext(), data, latest);
+  }
+
+  private runQuery(handler: QueryHandler, ctx: BlockContext, data: Uint8Array, height: bigint): QueryResult {
     try {
-      const value = handler(this.queryContext(), data);
-      return { code: 0, codespace: '', log: '', value, height: latest };
+      return { code: 0, codespace: '', log: '', value: handler(ctx, data), height };
     } catch (err) {
-      return { ...renderQueryError(err), value: new Uint8Array(), height: latest };
+      return { ...renderQueryError(err), value: new Uint8Array(), height };
     }
   }
 }

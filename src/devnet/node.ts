@@ -42,7 +42,7 @@ export class DevnetNode {
   readonly missingModules: string[] = [];
 
   private constructor(readonly genesisFile: GenesisFile, private readonly opts: NodeOptions) {
-    this.app = new DevnetApp({ chainId: genesisFile.genesis.chainId, minGasPrice: opts.minGasPrice, maxTxsPerBlock: 2000, maxMempoolTxs: 10000 });
+    this.app = new DevnetApp({ chainId: genesisFile.genesis.chainId, minGasPrice: opts.minGasPrice, maxTxsPerBlock: 2000, maxMempoolTxs: 10000, queryHistoryBlocks: 64 });
     const pub = sha256(new TextEncoder().encode(`lep6-devnet-validator:${genesisFile.genesis.chainId}`));
     this.validator = { pubkey: pub, address: sha256(pub).subarray(0, 20), power: 10n };
   }

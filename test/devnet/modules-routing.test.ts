@@ -101,3 +101,32 @@ test('legacy secp256k1 accounts sign with SHA-256 digests and 64-byte signatures
   assert.equal(acc?.pubkey?.type, 'tendermint/PubKeySecp256k1');
   client.disconnect();
 });
+
+test('abci_query at a past height answers from that height; unknown or future heights are refused', async () => {
+  const { QueryBalanceRequest, QueryBalanceResponse } = await import('cosmjs-types/cosmos/bank/v1beta1/query');
+  const [a, b] = [devnet.accounts[0]!, devnet.accounts[1]!];
+  const data = toHex(QueryBalanceRequest.encode({ address: b.address, denom: 'ulume' }).finish());
+  const balanceAt = async (height?: bigint) => {
+    const r = (await rpc(devnet.rpcUrl, 'abci_query', { path: '/cosmos.bank.v1beta1.Query/Balance', data, ...(height ? { height: height.toString() } : {}) })).body.result.response;
+    assert.equal(r.code, 0, r.log);
+    return { height: BigInt(r.height), amount: BigInt(QueryBalanceResponse.decode(fromBase64(r.value)).balance!.amount) };
+  };
+  await devnet.produceBlock();
+  const h0 = devnet.height();
+  const before = await balanceAt();
+  const acc = await account(a.address);
+  const tx = signTx({ ...a, chainId: devnet.chainId, accountNumber: acc.accountNumber, sequence: acc.sequence, msgs: [sendMsg(a.address, b.address, 1234n)] });
+  assert.equal((await rpc(devnet.rpcUrl, 'broadcast_tx_sync', { tx: b64(tx) })).body.result.code, 0);
+  await devnet.produceBlock();
+  await devnet.produceBlock();
+  assert.equal((await balanceAt()).amount, before.amount + 1234n);
+  assert.deepEqual(await balanceAt(h0), { height: h0, amount: before.amount });
+  assert.equal((await balanceAt(h0 + 1n)).amount, before.amount + 1234n);
+  const future = (await rpc(devnet.rpcUrl, 'abci_query', { path: '/cosmos.bank.v1beta1.Query/Balance', data, height: (devnet.height() + 5n).toString() })).body.result.response;
+  assert.equal(future.code, 26);
+  while (devnet.height() < h0 + 70n) await devnet.produceBlock(); // the node keeps 64 past heights
+  const pruned = (await rpc(devnet.rpcUrl, 'abci_query', { path: '/cosmos.bank.v1beta1.Query/Balance', data, height: h0.toString() })).body.result.response;
+  assert.equal(pruned.code, 18);
+  assert.match(pruned.log, /^failed to load state at height \d+; version does not exist \(latest height: \d+\): invalid request$/);
+  assert.equal((await balanceAt()).amount, before.amount + 1234n, 'live state restored after a historical query');
+});
