@@ -82,7 +82,7 @@ export class GrpcArtefactPeers implements ArtefactPeers {
       let bytes = 0;
       let first = true;
       const flush = async () => {
-        const msg: StoreArtefactsRequest = { healOpId: first ? healOpId : 0n, artefacts: batch.map((b) => ({ key: b.key, data: b.data })) };
+        const msg: StoreArtefactsRequest = { healOpId: first ? healOpId : 0n, actionId: '', artefacts: batch.map((b) => ({ key: b.key, data: b.data })) };
         first = false;
         batch = [];
         bytes = 0;

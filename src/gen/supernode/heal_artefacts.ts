@@ -51,6 +51,11 @@ export interface StoreArtefactsRequest {
   /** Set on the first message; ignored afterwards. */
   healOpId: bigint;
   artefacts: Artefact[];
+  /**
+   * Cascade upload (heal_op_id = 0): the action whose artefacts follow. Set on the first message; the
+   * caller must be the action's creator or one of its super_nodes (src/cascade/upload-policy.ts).
+   */
+  actionId: string;
 }
 
 export interface StoreArtefactsResponse {
@@ -304,7 +309,7 @@ export const FetchArtefactsResponse: MessageFns<FetchArtefactsResponse> = {
 };
 
 function createBaseStoreArtefactsRequest(): StoreArtefactsRequest {
-  return { healOpId: 0n, artefacts: [] };
+  return { healOpId: 0n, artefacts: [], actionId: "" };
 }
 
 export const StoreArtefactsRequest: MessageFns<StoreArtefactsRequest> = {
@@ -317,6 +322,9 @@ export const StoreArtefactsRequest: MessageFns<StoreArtefactsRequest> = {
     }
     for (const v of message.artefacts) {
       Artefact.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.actionId !== "") {
+      writer.uint32(26).string(message.actionId);
     }
     return writer;
   },
@@ -350,6 +358,14 @@ export const StoreArtefactsRequest: MessageFns<StoreArtefactsRequest> = {
             message.artefacts.push(Artefact.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actionId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -372,6 +388,11 @@ export const StoreArtefactsRequest: MessageFns<StoreArtefactsRequest> = {
       artefacts: globalThis.Array.isArray(object?.artefacts)
         ? object.artefacts.map((e: any) => Artefact.fromJSON(e))
         : [],
+      actionId: isSet(object.actionId)
+        ? globalThis.String(object.actionId)
+        : isSet(object.action_id)
+        ? globalThis.String(object.action_id)
+        : "",
     };
   },
 
@@ -383,6 +404,9 @@ export const StoreArtefactsRequest: MessageFns<StoreArtefactsRequest> = {
     if (message.artefacts?.length) {
       obj.artefacts = message.artefacts.map((e) => Artefact.toJSON(e));
     }
+    if (message.actionId !== "") {
+      obj.actionId = message.actionId;
+    }
     return obj;
   },
 
@@ -393,6 +417,7 @@ export const StoreArtefactsRequest: MessageFns<StoreArtefactsRequest> = {
     const message = createBaseStoreArtefactsRequest();
     message.healOpId = (object.healOpId !== undefined && object.healOpId !== null) ? BigInt(object.healOpId) : 0n;
     message.artefacts = object.artefacts?.map((e) => Artefact.fromPartial(e)) || [];
+    message.actionId = object.actionId ?? "";
     return message;
   },
 };
@@ -478,7 +503,10 @@ export const HealArtefactServiceService = {
       Buffer.from(FetchArtefactsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): FetchArtefactsResponse => FetchArtefactsResponse.decode(value),
   },
-  /** Stores a batch of a VERIFIED heal op's artefacts on this holder. Caller: the op's healer. */
+  /**
+   * Stores a batch of a VERIFIED heal op's artefacts on this holder (caller: the op's healer), or of a
+   * cascade upload (heal_op_id 0, action_id set; caller: the action's creator or one of its super_nodes).
+   */
   storeArtefacts: {
     path: "/supernode.HealArtefactService/StoreArtefacts" as const,
     requestStream: true as const,
@@ -495,7 +523,10 @@ export const HealArtefactServiceService = {
 export interface HealArtefactServiceServer extends UntypedServiceImplementation {
   /** Streams the requested blobs this node holds (missing keys are skipped). Caller: a registered supernode. */
   fetchArtefacts: handleServerStreamingCall<FetchArtefactsRequest, FetchArtefactsResponse>;
-  /** Stores a batch of a VERIFIED heal op's artefacts on this holder. Caller: the op's healer. */
+  /**
+   * Stores a batch of a VERIFIED heal op's artefacts on this holder (caller: the op's healer), or of a
+   * cascade upload (heal_op_id 0, action_id set; caller: the action's creator or one of its super_nodes).
+   */
   storeArtefacts: handleClientStreamingCall<StoreArtefactsRequest, StoreArtefactsResponse>;
 }
 
@@ -510,7 +541,10 @@ export interface HealArtefactServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<FetchArtefactsResponse>;
-  /** Stores a batch of a VERIFIED heal op's artefacts on this holder. Caller: the op's healer. */
+  /**
+   * Stores a batch of a VERIFIED heal op's artefacts on this holder (caller: the op's healer), or of a
+   * cascade upload (heal_op_id 0, action_id set; caller: the action's creator or one of its super_nodes).
+   */
   storeArtefacts(
     callback: (error: ServiceError | null, response: StoreArtefactsResponse) => void,
   ): ClientWritableStream<StoreArtefactsRequest>;
