@@ -64,6 +64,16 @@ test('bad input to the RPC gets error responses and the server keeps serving', a
   const unknownPath = await rpc(devnet.rpcUrl, 'abci_query', { path: '/no.such.Query/Thing', data: '' });
   assert.equal(unknownPath.body.result.response.code, 6);
   assert.equal(unknownPath.body.result.response.log, 'unknown query path: unknown request');
+  // Every method with hostile params answers (result or JSON-RPC error), never a dropped connection.
+  const methods = (await fetch(devnet.rpcUrl).then((r) => r.json() as Promise<{ result: { methods: string[] } }>)).result.methods;
+  assert.ok(methods.includes('broadcast_tx_sync') && methods.includes('tx_search'));
+  const hostile: unknown[] = [{ height: { x: 1 } }, { tx: 12, hash: [], query: null, path: 5, data: 'zz' }, [1, 2, 3, 4, 5, 6, 7], { page: '-5', per_page: '1e9', minHeight: '99999999999999999999' }, 'str'];
+  for (const method of methods) {
+    for (const params of hostile) {
+      const r = await rawPost(devnet.rpcUrl, JSON.stringify({ jsonrpc: '2.0', id: 7, method, params }));
+      assert.ok(r.body.result !== undefined || r.body.error !== undefined, `${method} ${JSON.stringify(params)}`);
+    }
+  }
   const get = await fetch(`${devnet.rpcUrl}/status`).then((r) => r.json() as Promise<{ result: { sync_info: { latest_block_height: string } } }>);
   assert.equal(get.result.sync_info.latest_block_height, devnet.height().toString());
   await assertServing();
