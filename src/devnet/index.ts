@@ -66,6 +66,13 @@ export async function startDevnet(opts: DevnetOptions = {}, logger: Logger = mod
     genesisFile = saved.genesis as GenesisFile;
     if (!genesisFile?.genesis?.chainId || !Array.isArray(genesisFile.genesis.supernodes)) throw new InvalidArgumentError('home', 'holds a malformed chain/genesis.json');
     logger.info({ home: opts.home, height: saved.blocks[saved.blocks.length - 1]!.height.toString() }, 'devnet resuming');
+    // Genesis-time options cannot change on resume; say so instead of silently ignoring them.
+    const ignored: string[] = [];
+    if (opts.chainId !== undefined && opts.chainId !== genesisFile.genesis.chainId) ignored.push('chainId');
+    if (opts.supernodes !== undefined && opts.supernodes !== genesisFile.genesis.supernodes.length) ignored.push('supernodes');
+    if (opts.epochBlocks !== undefined && opts.epochBlocks !== genesisFile.genesis.epochBlocks) ignored.push('epochBlocks');
+    if (opts.auditParams !== undefined || opts.moduleParams !== undefined) ignored.push('module params');
+    if (ignored.length) logger.warn({ ignored }, 'devnet resumed from saved genesis; these options only apply to a fresh home');
   } else {
     const sn = await supernodeAccounts(supernodeCount, basePort);
     const accts = await testAccounts(fundedCount);
