@@ -128,7 +128,7 @@ export class AltsSocket extends Duplex {
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
     let frames: Buffer;
     try {
-      frames = this.sealer.seal(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)));
+      frames = this.sealer.sealv(chunks.map((c) => c.chunk));
     } catch (err) {
       return callback(err as Error);
     }

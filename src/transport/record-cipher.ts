@@ -98,19 +98,44 @@ export class RecordSealer {
 
   /** Seals one write: every frame it is cut into, back to back in one buffer (one socket write). */
   seal(plaintext: Uint8Array): Buffer {
-    const frames = this.frameCount(plaintext.length);
-    const out = Buffer.allocUnsafe(plaintext.length + frames * (FRAME_HEADER_BYTES + TAG_BYTES));
+    return this.sealv([plaintext]);
+  }
+
+  /**
+   * Seals several buffers as ONE write (the same frames as sealing their concatenation) without
+   * concatenating them first: a frame that spans two buffers is fed to the cipher in two updates.
+   */
+  sealv(chunks: readonly Uint8Array[]): Buffer {
+    let length = 0;
+    for (const c of chunks) length += c.length;
+    const frames = this.frameCount(length);
+    const out = Buffer.allocUnsafe(length + frames * (FRAME_HEADER_BYTES + TAG_BYTES));
     let pos = 0;
-    for (let start = 0; start < plaintext.length; start += this.maxPlaintextPerFrame) {
-      const piece = plaintext.subarray(start, Math.min(plaintext.length, start + this.maxPlaintextPerFrame));
-      out.writeUInt32LE(4 + piece.length + TAG_BYTES, pos);
+    let chunkIndex = 0;
+    let chunkOffset = 0;
+    for (let remaining = length; remaining > 0; ) {
+      const pieceLength = Math.min(remaining, this.maxPlaintextPerFrame);
+      out.writeUInt32LE(4 + pieceLength + TAG_BYTES, pos);
       out.writeUInt32LE(FRAME_MESSAGE_TYPE, pos + 4);
       pos += FRAME_HEADER_BYTES;
       const cipher = createCipheriv('chacha20-poly1305', this.counter.currentSubkey(), ZERO_NONCE, { authTagLength: TAG_BYTES });
-      pos += cipher.update(piece).copy(out, pos);
+      for (let need = pieceLength; need > 0; ) {
+        const chunk = chunks[chunkIndex]!;
+        const take = Math.min(need, chunk.length - chunkOffset);
+        if (take > 0) {
+          pos += cipher.update(chunk.subarray(chunkOffset, chunkOffset + take)).copy(out, pos);
+          chunkOffset += take;
+          need -= take;
+        }
+        if (chunkOffset === chunk.length) {
+          chunkIndex++;
+          chunkOffset = 0;
+        }
+      }
       cipher.final();
       pos += cipher.getAuthTag().copy(out, pos);
       this.counter.advance();
+      remaining -= pieceLength;
     }
     return out;
   }

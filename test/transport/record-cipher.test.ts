@@ -116,3 +116,13 @@ test('record layer: an oversized length is refused even when its header arrives 
   assert.throws(() => opener.open(header.subarray(3), out), (err: unknown) => isTransportError(err, 'ALTS_FRAME_TOO_LARGE'));
   assert.deepEqual(out, []);
 });
+
+test('record layer: sealing several buffers as one write equals sealing their concatenation', () => {
+  const parts = [randomBytes(3), randomBytes(0), randomBytes(5000), randomBytes(4072), randomBytes(1), randomBytes(9000)];
+  const a = new RecordSealer(key, mask, 'server');
+  const b = new RecordSealer(key, mask, 'server');
+  for (let round = 0; round < 2; round++) {
+    assert.deepEqual(a.sealv(parts), b.seal(Buffer.concat(parts)), `round ${round}`);
+  }
+  assert.equal(a.sealv([Buffer.alloc(0), Buffer.alloc(0)]).length, 0);
+});
