@@ -147,7 +147,13 @@ export class DevnetApp {
   private signersOf = (msg: { typeUrl: string; value: Uint8Array }): string[] => {
     const route = this.routes.get(msg.typeUrl);
     if (!route) throw new ChainRuleError('sdk', 2, `unable to resolve type URL ${msg.typeUrl}: tx parse error`);
-    return route.handler.signers(msg.value);
+    try {
+      return route.handler.signers(msg.value);
+    } catch (err) {
+      // The SDK fails to unpack such a msg while decoding the tx.
+      if (err instanceof ChainRuleError) throw err;
+      throw new ChainRuleError('sdk', 2, `could not decode ${msg.typeUrl}: ${err instanceof Error ? err.message : String(err)}: tx parse error`);
+    }
   };
 
   /** CheckTx: decode + ante against the check state; on success the tx enters the mempool. */

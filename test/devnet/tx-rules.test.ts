@@ -88,6 +88,10 @@ test('garbage tx bytes → tx parse error (sdk 2); nothing enters the mempool', 
   const r = await broadcastSync(unknownMsg);
   assert.equal(r.result.code, 2);
   assert.equal(r.result.log, 'unable to resolve type URL /foo.Bar: tx parse error');
+  const badMsg = signTx({ ...devnet.accounts[0]!, chainId: devnet.chainId, accountNumber: 0n, sequence: 0n, msgs: [{ typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: Uint8Array.from([0x0a, 0x7f, 0x01]) }] });
+  const r2 = await broadcastSync(badMsg);
+  assert.equal(r2.result.code, 2);
+  assert.match(r2.result.log, /^could not decode \/cosmos\.bank\.v1beta1\.MsgSend: .*: tx parse error$/);
   const pending = await rpc(devnet.rpcUrl, 'num_unconfirmed_txs');
   assert.equal(pending.body.result.n_txs, '0');
   await assertServing();
