@@ -8,6 +8,9 @@
  * StoreArtefacts: only the healer of a heal op the chain marks VERIFIED may push, and only artefacts of that
  * op's action: its index files and layout files (ids regenerated from the on-chain metadata) and the symbols
  * listed in a layout file already received in the same call. Each blob's key is computed here.
+ *
+ * Cascade uploads (heal_op_id 0, action_id set) and reads by non-supernode accounts (client downloads)
+ * follow the rules of src/cascade/upload-policy.ts, with the same key checks.
  */
 import * as grpc from '@grpc/grpc-js';
 import type {
@@ -15,7 +18,9 @@ import type {
 } from '../gen/supernode/heal_artefacts.js';
 import { HealOpStatus } from '../gen/lumera/audit/v1/audit.js';
 import { CascadeMetadata } from '../gen/lumera/action/v1/metadata.js';
-import { supernodeCallerOf } from '../transport/caller.js';
+import { callerOf, type Caller } from '../transport/caller.js';
+import { ArtefactPolicyError, authoriseAccountFetch, authoriseUpload } from '../cascade/upload-policy.js';
+import type { Layout } from '../cascade/layout.js';
 import { ArtefactStore, parseArtefactKey } from '../store/artefacts.js';
 import { indexFromSignatures } from '../cascade/action-artefacts.js';
 import { indexFiles, parseLayoutFile } from '../cascade/id-files.js';
@@ -59,8 +64,9 @@ export function createArtefactPeerService(opts: ArtefactPeerServerOptions): Heal
   const storeOf = (): ArtefactStore => (typeof opts.store === 'function' ? opts.store() : opts.store);
 
   const fetchArtefacts = async (call: grpc.ServerWritableStream<FetchArtefactsRequest, FetchArtefactsResponse>) => {
+    let caller: Caller;
     try {
-      supernodeCallerOf(call);
+      caller = callerOf(call);
     } catch (err) {
       call.destroy(statusError(grpc.status.UNAUTHENTICATED, errorMessage(err)));
       return;
@@ -75,6 +81,18 @@ export function createArtefactPeerService(opts: ArtefactPeerServerOptions): Heal
         parseArtefactKey(k, 'keys');
       } catch (err) {
         call.destroy(statusError(grpc.status.INVALID_ARGUMENT, errorMessage(err)));
+        return;
+      }
+    }
+    if (caller.peerType !== 2) {
+      // A client account reads only keys of an action it may download (src/cascade/upload-policy.ts).
+      try {
+        const readLocal = async (k: string) => ((await storeOf().has(k)) ? storeOf().get(k) : undefined);
+        const allowed = await authoriseAccountFetch(opts.chain, caller, call.request?.actionId, (k) => readLocal(k).catch(() => undefined));
+        const outside = keys.find((k) => !allowed.has(k));
+        if (outside !== undefined) throw new ArtefactPolicyError(grpc.status.PERMISSION_DENIED, `key ${outside} is not an artefact of action ${call.request?.actionId}`);
+      } catch (err) {
+        call.destroy(err instanceof ArtefactPolicyError ? err : statusError(grpc.status.INTERNAL, errorMessage(err)));
         return;
       }
     }
@@ -111,9 +129,9 @@ export function createArtefactPeerService(opts: ArtefactPeerServerOptions): Heal
   };
 
   const storeArtefacts = (call: grpc.ServerReadableStream<StoreArtefactsRequest, StoreArtefactsResponse>, callback: grpc.sendUnaryData<StoreArtefactsResponse>) => {
-    let caller: string;
+    let caller: Caller;
     try {
-      caller = supernodeCallerOf(call).address;
+      caller = callerOf(call);
     } catch (err) {
       callback(statusError(grpc.status.UNAUTHENTICATED, errorMessage(err)));
       return;
@@ -123,21 +141,28 @@ export function createArtefactPeerService(opts: ArtefactPeerServerOptions): Heal
       let layoutIds: Set<string> | undefined;
       const symbols = new Set<string>();
       let actionId = '';
+      let checkLayout: ((layout: Layout) => void) | undefined;
       let stored = 0;
       try {
         for await (const msg of call as AsyncIterable<StoreArtefactsRequest>) {
           if (!allowedIds) {
-            const auth = await authoriseStore(opts, caller, msg.healOpId);
+            // heal_op_id set: heal publish (supernode healer only); 0: cascade upload (src/cascade/upload-policy.ts).
+            if (msg.healOpId && caller.peerType !== 2) throw statusError(grpc.status.UNAUTHENTICATED, `caller ${caller.address} is not a supernode`);
+            const auth: { ids: Set<string>; layoutIds: Set<string>; actionId: string; checkLayout?: (layout: Layout) => void } = msg.healOpId ? await authoriseStore(opts, caller.address, msg.healOpId) : await authoriseUpload(opts.chain, caller, msg.actionId);
             allowedIds = auth.ids;
             layoutIds = auth.layoutIds;
             actionId = auth.actionId;
+            checkLayout = auth.checkLayout;
           }
           for (const a of msg.artefacts) {
             if (a.data.length === 0 || a.data.length > MAX_ARTEFACT_BYTES) throw statusError(grpc.status.INVALID_ARGUMENT, `artefact ${a.key} has ${a.data.length} bytes (1..${MAX_ARTEFACT_BYTES})`);
             const key = blake3Base58(a.data);
             if (key !== a.key) throw statusError(grpc.status.INVALID_ARGUMENT, `artefact ${a.key} hashes to ${key}`);
-            if (layoutIds!.has(key)) for (const s of parseLayoutFile(a.data, { actionId }).layout.blocks[0]!.symbols) symbols.add(s);
-            else if (!allowedIds.has(key) && !symbols.has(key)) {
+            if (layoutIds!.has(key)) {
+              const layout = parseLayoutFile(a.data, { actionId }).layout;
+              checkLayout?.(layout);
+              for (const s of layout.blocks[0]!.symbols) symbols.add(s);
+            } else if (!allowedIds.has(key) && !symbols.has(key)) {
               throw statusError(grpc.status.PERMISSION_DENIED, `artefact ${key} is not an artefact of action ${actionId} (ID files must precede their symbols)`);
             }
             await storeOf().put(a.data);
