@@ -25,6 +25,8 @@ export interface AltsServerOptions extends AltsSocketOptions {
   handshakeTimeoutMs?: number;
   maxConcurrentHandshakes?: number;
   acceptPeerTypes?: readonly PeerType[];
+  /** Open TCP connections (authenticated or not) beyond which new ones are dropped. Default 1024. */
+  maxConnections?: number;
   logger?: Logger;
   grpcOptions?: grpc.ServerOptions;
 }
@@ -60,7 +62,10 @@ export class AltsGrpcServer {
     if (!Number.isInteger(timeout) || timeout < 1) throw new InvalidArgumentError('handshakeTimeoutMs', `must be a positive integer, got ${timeout}`);
     this.logger = options.logger ?? silentLogger();
     this.limiter = new HandshakeLimiter(options.maxConcurrentHandshakes ?? DEFAULT_MAX_CONCURRENT_HANDSHAKES);
+    const maxConnections = options.maxConnections ?? 1024;
+    if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new InvalidArgumentError('maxConnections', `must be a positive integer, got ${maxConnections}`);
     this.tcp = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.tcp.maxConnections = maxConnections;
   }
 
   get address(): string {
@@ -113,7 +118,8 @@ export class AltsGrpcServer {
         }
         const secured = secureSocket(socket, result, this.options);
         // channelz off by default: one grpc.Server per connection would otherwise register one entry each.
-        const server = new grpc.Server({ 'grpc.enable_channelz': 0, ...this.options.grpcOptions });
+        // Idle connections are closed (GOAWAY) after 30 min; peers redial on demand.
+        const server = new grpc.Server({ 'grpc.enable_channelz': 0, 'grpc.max_connection_idle_ms': 30 * 60_000, ...this.options.grpcOptions });
         for (const s of this.services) server.addService(s.definition, bindCaller(s.definition, s.implementation, result.remote));
         const conn: ConnectionServer = { server, injector: server.createConnectionInjector(grpc.ServerCredentials.createInsecure()) };
         this.connections.add(conn);

@@ -56,4 +56,33 @@ test('alts server: close() ends open connections and refuses new ones; bad optio
   }
   assert.throws(() => new AltsGrpcServer({ signer: server, verifier: chain, handshakeTimeoutMs: 0 }), isInvalidArgument);
   assert.throws(() => new AltsGrpcServer({ signer: server, verifier: chain, maxConcurrentHandshakes: 0 }), isInvalidArgument);
+  assert.throws(() => new AltsGrpcServer({ signer: server, verifier: chain, maxConnections: 0 }), isInvalidArgument);
+});
+
+test('alts server: connections beyond maxConnections are dropped; idle connections are closed', async () => {
+  const chain = new FakeChain().register(server, client);
+  const node = new AltsGrpcServer({ signer: server, verifier: chain, maxConnections: 1, grpcOptions: { 'grpc.max_connection_idle_ms': 300 } });
+  node.addService(echoService, echoImplementation);
+  const port = await node.listen('127.0.0.1', 0);
+  const first = net.connect(port, '127.0.0.1');
+  first.on('error', () => {});
+  await once(first, 'connect');
+  const second = net.connect(port, '127.0.0.1');
+  second.on('error', () => {});
+  const timer = setTimeout(() => second.destroy(), 5000);
+  await once(second, 'close'); // dropped by the server at once
+  clearTimeout(timer);
+  first.destroy();
+  await new Promise((r) => setTimeout(r, 50));
+  const c = new EchoClient(`127.0.0.1:${port}`, new AltsChannelCredentials({ signer: client, verifier: chain, expectedServer: server.address }));
+  try {
+    await whoAmI(c, 'hi');
+    assert.equal(node.connectionCount, 1);
+    const until = Date.now() + 5000;
+    while (node.connectionCount > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(node.connectionCount, 0, 'the idle connection was closed');
+  } finally {
+    c.close();
+    await node.close(100);
+  }
 });
