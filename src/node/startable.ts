@@ -11,6 +11,8 @@ export interface Startable {
 
 /** Runs `fn` every `intervalMs` (first run after `firstDelayMs`), never overlapping; stop() awaits the running tick. */
 export class TickLoop {
+  /** Iterations of any loop in this process that threw (the loop survived; exported as a metric). */
+  static failures = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
@@ -34,7 +36,15 @@ export class TickLoop {
   /** Runs one tick now (awaits a tick already in progress first). */
   async runOnce(): Promise<void> {
     while (this.running) await this.running;
-    this.running = this.fn().catch(this.onError).finally(() => {
+    // A tick that throws synchronously, or an error handler that throws, must not end the loop either.
+    this.running = Promise.resolve().then(() => this.fn()).catch((err: unknown) => {
+      TickLoop.failures++;
+      try {
+        this.onError(err);
+      } catch {
+        /* the failure is counted; nothing else to do */
+      }
+    }).finally(() => {
       this.running = undefined;
     });
     await this.running;
