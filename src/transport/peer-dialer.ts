@@ -112,19 +112,51 @@ export class PeerDialer {
     return client as T;
   }
 
-  /** Waits until the peer's connection is READY (handshake done), bounded by timeoutMs. */
-  async waitForReady(account: string, timeoutMs = 12_000): Promise<void> {
+  /**
+   * Waits until the peer's connection is READY (handshake done), bounded by timeoutMs. With `failFast`
+   * (spec 04 R1.6.2) a TRANSIENT_FAILURE ends the wait at once instead of waiting for grpc-js's backoff.
+   */
+  async waitForReady(account: string, timeoutMs = 12_000, failFast = false): Promise<void> {
     const entry = await this.entryFor(account);
     const deadline = Date.now() + positive('timeoutMs', timeoutMs);
     for (;;) {
       const state = entry.channel.getConnectivityState(true);
       if (state === grpc.connectivityState.READY) return;
       if (state === grpc.connectivityState.SHUTDOWN) throw new PeerDialError('PEER_NOT_READY', `dial target "${account}": channel shut down`, { account });
+      if (failFast && state === grpc.connectivityState.TRANSIENT_FAILURE) {
+        throw new PeerDialError('PEER_NOT_READY', `dial target "${account}": connection failed (TRANSIENT_FAILURE)`, { account });
+      }
       const changed = await new Promise<boolean>((resolve) => entry.channel.watchConnectivityState(state, deadline, (err) => resolve(!err)));
       if (!changed) {
         throw new PeerDialError('PEER_NOT_READY', `dial target "${account}": not ready within ${timeoutMs} ms (last state ${grpc.connectivityState[state]})`, { account, timeoutMs });
       }
     }
+  }
+
+  /**
+   * Connection establishment of spec 04 R1.6.2: up to `attempts` tries (1 when retries are disabled), each
+   * waiting ≤ attemptTimeoutMs for READY and failing fast on TRANSIENT_FAILURE, `gapMs` apart, all within
+   * overallTimeoutMs. Defaults: 3 attempts, 12 s, 1 s, 30 s.
+   */
+  async connect(account: string, options: { attempts?: number; attemptTimeoutMs?: number; gapMs?: number; overallTimeoutMs?: number } = {}): Promise<void> {
+    const attempts = positive('attempts', options.attempts ?? 3);
+    const attemptTimeoutMs = positive('attemptTimeoutMs', options.attemptTimeoutMs ?? 12_000);
+    const gapMs = options.gapMs ?? 1000;
+    const overallDeadline = Date.now() + positive('overallTimeoutMs', options.overallTimeoutMs ?? 30_000);
+    let last: unknown;
+    for (let i = 0; i < attempts; i++) {
+      const left = overallDeadline - Date.now();
+      if (left <= 0) break;
+      try {
+        await this.waitForReady(account, Math.min(attemptTimeoutMs, left), true);
+        return;
+      } catch (err) {
+        last = err;
+        if (!(err instanceof PeerDialError) || err.code !== 'PEER_NOT_READY') throw err;
+      }
+      if (i + 1 < attempts) await new Promise((r) => setTimeout(r, Math.max(0, Math.min(gapMs, overallDeadline - Date.now()))));
+    }
+    throw last instanceof Error ? last : new PeerDialError('PEER_NOT_READY', `dial target "${account}": no attempt within the deadline`, { account });
   }
 
   /** Drops a peer's pooled channel (e.g. after its registry address changed). */

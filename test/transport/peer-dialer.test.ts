@@ -112,11 +112,15 @@ test('peer dialer: a peer that is down fails fast and is reached once it comes u
   const dialer = new PeerDialer({ signer: me, verifier: chain, resolver, defaultPort: 4444, initialBackoffMs: 50, maxBackoffMs: 100 });
   try {
     await assert.rejects(dialer.waitForReady(peer.address, 300), (e: { code?: string }) => e.code === 'PEER_NOT_READY');
+    // R1.6.2: attempts fail fast on TRANSIENT_FAILURE, a bounded number of times.
+    const started = Date.now();
+    await assert.rejects(dialer.connect(peer.address, { attempts: 2, attemptTimeoutMs: 2000, gapMs: 50 }), (e: { code?: string }) => e.code === 'PEER_NOT_READY');
+    assert.ok(Date.now() - started < 3000, 'failed fast rather than waiting out both attempts');
     const again = new AltsGrpcServer({ signer: peer, verifier: chain, logger: silentLogger() });
     again.addService(echoService, echoImplementation);
     try {
       await again.listen('127.0.0.1', port);
-      await dialer.waitForReady(peer.address, 5000);
+      await dialer.connect(peer.address, { attempts: 20, attemptTimeoutMs: 1000, gapMs: 100, overallTimeoutMs: 8000 });
       const r = await whoAmI(await dialer.client<grpc.Client>(peer.address, EchoClient), 'back');
       assert.equal(r.caller, me.address);
     } finally {
