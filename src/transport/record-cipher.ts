@@ -28,6 +28,10 @@ export type Side = 'client' | 'server';
 const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
 const ZERO_NONCE = Buffer.alloc(12);
 
+// Counters and masks are handled as 32-bit words in host order, which is little-endian on every platform
+// this daemon runs on; refuse to run anywhere else rather than produce wrong nonces.
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('lumera-alts record layer needs a little-endian host');
+
 function words(bytes: Uint8Array): Uint32Array {
   const copy = new Uint8Array(bytes); // aligned, owned
   return new Uint32Array(copy.buffer, 0, copy.length / 4);
@@ -52,8 +56,8 @@ class CounterNonce {
     if (!(nonceMask instanceof Uint8Array) || nonceMask.length !== 12) throw new InvalidArgumentError('nonceMask', 'must be 12 bytes');
     this.key32 = words(key);
     this.mask32 = words(nonceMask);
-    // Byte 11 = 0x80 ⇒ the third little-endian word is 0x80000000. Built from bytes so it is host-order safe.
-    this.top = writer === 'server' ? new Uint32Array(new Uint8Array([0, 0, 0, 0x80]).buffer)[0]! : 0;
+    // Byte 11 = 0x80 ⇒ the third little-endian word is 0x80000000.
+    this.top = writer === 'server' ? 0x80000000 : 0;
   }
 
   /** The HChaCha20 subkey for the current counter value (valid until the next call). */
