@@ -70,10 +70,12 @@ export const echoImplementation: grpc.UntypedServiceImplementation = {
   },
 };
 
-export function whoAmI(client: grpc.Client, text: string, deadlineMs = 5000): Promise<{ caller: string; peerType: number; echo: string }> {
+type EchoReply = { caller: string; peerType: number; echo: string };
+type WhoAmIMethod = (req: Buffer, options: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: EchoReply) => void) => void;
+
+export function whoAmI(client: grpc.Client, text: string, deadlineMs = 5000): Promise<EchoReply> {
   return new Promise((resolve, reject) => {
-    (client as unknown as Record<string, Function>).whoAmI!(Buffer.from(text), { deadline: Date.now() + deadlineMs }, (err: Error | null, res: { caller: string; peerType: number; echo: string }) =>
-      err ? reject(err) : resolve(res),
-    );
+    const method = (client as unknown as { whoAmI: WhoAmIMethod }).whoAmI.bind(client);
+    method(Buffer.from(text), { deadline: Date.now() + deadlineMs }, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
