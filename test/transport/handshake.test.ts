@@ -184,3 +184,11 @@ test('record keys: ECDH from both sides gives the same key material', () => {
   offCurve[0] = 4;
   assert.throws(() => x.sharedSecret(offCurve));
 });
+
+test('handshake: every connection uses a fresh ephemeral key, hence fresh record keys', async () => {
+  const one = await run({}, {});
+  const two = await run({}, {});
+  const keysOf = (r: Awaited<ReturnType<typeof run>>) => (r.client as PromiseFulfilledResult<{ keys: { key: Uint8Array } }>).value.keys.key;
+  assert.notDeepEqual(keysOf(one), keysOf(two));
+  for (const s of [...one.sockets, ...two.sockets]) s.destroy();
+});
