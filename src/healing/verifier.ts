@@ -1,7 +1,7 @@
 /**
  * Verifier role (spec 04 R3.6): stream the rebuilt file from the op's assigned healer (never anyone else),
- * hash it, and vote: positive with `op.result_hash` when it matches, negative with our own hash on a
- * mismatch, negative with a placeholder hash when the fetch fails. Votes are staged as pending rows first
+ * hash it, and vote: positive with `op.result_hash` when it matches; negative with the reason's placeholder
+ * hash (R3.6.4) on a mismatch (our computed hash goes into the details) or when the fetch fails. Votes are staged as pending rows first
  * and marked submitted after the chain accepts them (or says we already voted).
  */
 import type { HealOp } from '../gen/lumera/audit/v1/audit.js';
@@ -81,7 +81,9 @@ export async function decideVote(deps: Parameters<typeof fetchWithRetries>[0], o
     return { verified: false, verificationHash: negativeAttestationHash('reason_fetch_failed'), details: `reason_fetch_failed:${errorMessage(err)}` };
   }
   if (digest.hashB64 === expected) return { verified: true, verificationHash: digest.hashB64, details: '' };
-  return { verified: false, verificationHash: digest.hashB64, details: 'reason_hash_mismatch' };
+  // Issue 6 asks for the placeholder on every negative vote (the reference sends its computed hash here);
+  // the computed hash still reaches the chain, in the details.
+  return { verified: false, verificationHash: negativeAttestationHash('reason_hash_mismatch'), details: `reason_hash_mismatch:computed=${digest.hashB64}` };
 }
 
 /** R3.6.2 in full: acquire a slot, check, fetch, vote. */

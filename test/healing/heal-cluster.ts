@@ -76,12 +76,15 @@ export class HealCluster {
       supernodes: n, blockMs: opts.blockMs ?? 100, epochBlocks: opts.epochBlocks ?? 12, supernodeBasePort: basePort, fundedAccounts: 1,
       moduleParams: { action: { maxRaptorQSymbols: 2 } },
       auditParams: {
-        storage_truth_enforcement_mode: 'SHADOW',
+        storage_truth_enforcement_mode: 'FULL',
         consecutive_epochs_to_postpone: 150,
         // One or two failed challenges make the ticket a heal candidate; the rules themselves are the chain's.
         storage_truth_ticket_deterioration_heal_threshold: 5,
         storage_truth_heal_deadline_epochs: 20,
         storage_truth_probation_epochs: 1,
+        // Keep the test file in the RECENT bucket for the whole test (epochs here are ~1 s).
+        storage_truth_recent_bucket_max_blocks: 1_000_000,
+        storage_truth_old_bucket_min_blocks: 2_000_000,
         ...opts.auditParams,
       },
     }, silentLogger());
@@ -113,7 +116,7 @@ export class HealCluster {
     return configFromObject({
       supernode: { identity: n.address, key_name: `sn${n.index}`, host: '127.0.0.1', port: n.port },
       lumera: { chain_id: this.devnet.chainId, rpc_endpoints: [this.devnet.rpcUrl] },
-      storage_challenge: { enabled: true, poll_interval_ms: 150, lep6: { enabled: true, max_concurrent_targets: 4, recipient_read_timeout: '2000ms', recheck: { enabled: false } } },
+      storage_challenge: { enabled: true, poll_interval_ms: 150, lep6: { enabled: true, max_concurrent_targets: 4, recipient_read_timeout: '2000ms', recheck: { enabled: true, tick_interval_ms: 300, lookback_epochs: 3 } } },
       self_healing: {
         enabled: true, poll_interval_ms: 250, verifier_fetch_timeout_ms: 5000, verifier_fetch_attempts: 5, verifier_backoff_base_ms: 300, audit_query_timeout_ms: 3000,
       },

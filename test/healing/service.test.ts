@@ -119,13 +119,13 @@ describe('self-healing service', () => {
     assert.equal(e.verifications.get(8n, SELF)?.status, 'submitted');
   });
 
-  it('verifier: hash mismatch votes false with its own computed hash and reason_hash_mismatch', async () => {
+  it('verifier: hash mismatch votes false with the mismatch placeholder; its computed hash is in the details', async () => {
     chain.put(op({ healOpId: 8n, healerSupernodeAccount: HEALER, verifierSupernodeAccounts: [SELF], status: HealOpStatus.HEAL_OP_STATUS_HEALER_REPORTED, resultHash: 'b3RoZXI=' }));
     await tickAndDrain(buildService(e, chain, d));
     assert.equal(chain.votes.length, 1);
     assert.equal(chain.votes[0]!.verified, false);
-    assert.equal(chain.votes[0]!.verificationHash, FILE_HASH);
-    assert.match(chain.votes[0]!.details!, /hash_mismatch/);
+    assert.equal(chain.votes[0]!.verificationHash, negativeAttestationHash('reason_hash_mismatch'));
+    assert.equal(chain.votes[0]!.details, `reason_hash_mismatch:computed=${FILE_HASH}`);
   });
 
   it('verifier: fetch failure after the retries votes false with the fetch-failed placeholder', async () => {
