@@ -8,8 +8,9 @@ import { transportBench } from './transport.js';
 import { derivationBench } from './derivation.js';
 import { cascadeBench } from './cascade.js';
 import { chainBench } from './chain.js';
+import { challengeBench } from './challenge.js';
 
-const suites: BenchSuite[] = [transportBench, derivationBench, cascadeBench, chainBench];
+const suites: BenchSuite[] = [transportBench, derivationBench, cascadeBench, chainBench, challengeBench];
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);

@@ -6,7 +6,7 @@
  * challenge them before the report goes out; the epoch is never stalled on them forever.
  */
 import type { HostReport, StorageChallengeObservation, StorageProofResult } from '../gen/lumera/audit/v1/audit.js';
-import { StorageProofBucketType, StorageProofResultClass, StorageTruthEnforcementMode } from '../deterministic/index.js';
+import { StorageProofBucketType, StorageTruthEnforcementMode } from '../deterministic/index.js';
 import { isEpochReportDuplicate } from '../chain/errors.js';
 import { errorMessage } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -123,9 +123,4 @@ export class EpochReporter {
       return { kind: 'failed', error: errorMessage(err) };
     }
   }
-}
-
-/** True for result classes a challenger emits on the epoch path (used by tests and checks). */
-export function isEpochResultClass(cls: number): boolean {
-  return cls >= StorageProofResultClass.PASS && cls <= StorageProofResultClass.INVALID_TRANSCRIPT;
 }
