@@ -5,6 +5,9 @@ import { registerDeriveCommands } from './derive.js';
 import { registerConfigCommands } from './config.js';
 import { registerKeysCommands } from './keys.js';
 import { registerDevnetCommands } from './devnet.js';
+import { registerStartCommands } from './start.js';
+import { registerInitCommands } from './init.js';
+import { registerStatusCommands } from './status.js';
 import { isUserFacing, errorMessage } from '../util/errors.js';
 
 /** Exit codes: 0 ok, 1 a check ran and failed (or an internal error), 2 bad input from the user. */
@@ -22,6 +25,9 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerKeysCommands(program);
   registerDevnetCommands(program);
+  registerStartCommands(program);
+  registerInitCommands(program);
+  registerStatusCommands(program);
   return program;
 }
 
