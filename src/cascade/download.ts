@@ -56,8 +56,9 @@ export interface DownloadResult {
   layoutId: string;
   /** Symbols fetched per source account. */
   fetchedFrom: Record<string, number>;
-  /** Sources whose calls failed (skipped after the first failure). */
+  /** Sources whose calls failed (skipped after the first failure), and why. */
   unavailable: string[];
+  failures: Array<{ source: string; error: string }>;
   /** Symbols fed to the decoder, and symbols refused (truncated / corrupted). */
   used: number;
   rejected: Array<{ id: string; source: string; reason: string }>;
@@ -73,6 +74,7 @@ export class CascadeDownloadError extends SupernodeError {
 
 class Sources {
   readonly dead = new Set<string>();
+  readonly failures: Array<{ source: string; error: string }> = [];
   readonly fetchedFrom: Record<string, number> = {};
   constructor(readonly all: string[], private readonly o: DownloadOptions, private readonly log: Logger) {}
 
@@ -89,6 +91,7 @@ class Sources {
       }, { timeoutMs: this.o.fetchTimeoutMs ?? 60_000 });
     } catch (err) {
       this.dead.add(source);
+      this.failures.push({ source, error: errorMessage(err) });
       this.log.warn({ actionId: this.o.actionId, source, err: errorMessage(err) }, 'cascade download: source failed; skipping it');
     }
     return got;
@@ -230,7 +233,7 @@ export async function downloadCascadeFile(o: DownloadOptions): Promise<DownloadR
         const r = await decodeFile(layout, ids.map((id) => (have.has(id) ? join(tmp, id) : undefined)), o.outPath, { expectedDataHashB64: meta.dataHash }, ctx);
         progress({ phase: 'decode', done: 1, total: 1 });
         return {
-          actionId, size: r.size, dataHashB64: r.dataHashB64, layoutId, fetchedFrom: { ...src.fetchedFrom }, unavailable: [...src.dead],
+          actionId, size: r.size, dataHashB64: r.dataHashB64, layoutId, fetchedFrom: { ...src.fetchedFrom }, unavailable: [...src.dead], failures: [...src.failures],
           used: r.used, rejected, decodeAttempts: attempt,
         };
       } catch (err) {

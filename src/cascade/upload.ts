@@ -61,7 +61,11 @@ export interface UploadOptions {
   finalizers: readonly Finalizer[];
   /** Holders (finalizer included). Default 3, capped by the ACTIVE top-10 list. */
   holders?: number;
-  /** Holders per symbol. Default 2 (min(holders, 2)). */
+  /**
+   * Holders per symbol. Default 1: RaptorQ itself is the redundancy (≈ 6× the file in symbols, any K + a few
+   * decode), so spreading distinct symbols over the holders survives the loss of all but one holder for
+   * files over 64 KiB, at a sixth of the traffic of full copies.
+   */
   symbolReplicas?: number;
   fileName?: string;
   /** CascadeMetadata.public; default true. */
@@ -130,7 +134,7 @@ export async function uploadCascadeFile(o: UploadOptions): Promise<UploadResult>
   if (typeof o.filePath !== 'string' || o.filePath === '') throw new InvalidArgumentError('filePath', 'must be a path');
   if (o.finalizers.length === 0) throw new InvalidArgumentError('finalizers', 'must name at least one supernode able to finalize');
   const holderCount = positiveInt('holders', o.holders ?? 3, TOP_FINALIZERS);
-  const replicas = Math.min(positiveInt('symbolReplicas', o.symbolReplicas ?? 2, TOP_FINALIZERS), holderCount);
+  const replicas = Math.min(positiveInt('symbolReplicas', o.symbolReplicas ?? 1, TOP_FINALIZERS), holderCount);
   const fileName = o.fileName ?? basename(o.filePath);
   if (fileName.trim() === '') throw new InvalidArgumentError('fileName', 'must not be empty');
   const size = (await stat(o.filePath)).size;

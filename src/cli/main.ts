@@ -8,6 +8,7 @@ import { registerDevnetCommands } from './devnet.js';
 import { registerStartCommands } from './start.js';
 import { registerInitCommands } from './init.js';
 import { registerStatusCommands } from './status.js';
+import { registerCascadeCommands } from './cascade.js';
 import { isUserFacing, errorMessage } from '../util/errors.js';
 
 /** Exit codes: 0 ok, 1 a check ran and failed (or an internal error), 2 bad input from the user. */
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerStartCommands(program);
   registerInitCommands(program);
   registerStatusCommands(program);
+  registerCascadeCommands(program);
   return program;
 }
 
