@@ -68,19 +68,19 @@ export function createArtefactPeerService(opts: ArtefactPeerServerOptions): Heal
     try {
       caller = callerOf(call);
     } catch (err) {
-      call.destroy(statusError(grpc.status.UNAUTHENTICATED, errorMessage(err)));
+      call.emit('error', statusError(grpc.status.UNAUTHENTICATED, errorMessage(err)));
       return;
     }
     const keys = call.request?.keys ?? [];
     if (keys.length === 0 || keys.length > MAX_FETCH_KEYS) {
-      call.destroy(statusError(grpc.status.INVALID_ARGUMENT, `keys must hold 1..${MAX_FETCH_KEYS} entries, got ${keys.length}`));
+      call.emit('error', statusError(grpc.status.INVALID_ARGUMENT, `keys must hold 1..${MAX_FETCH_KEYS} entries, got ${keys.length}`));
       return;
     }
     for (const k of keys) {
       try {
         parseArtefactKey(k, 'keys');
       } catch (err) {
-        call.destroy(statusError(grpc.status.INVALID_ARGUMENT, errorMessage(err)));
+        call.emit('error', statusError(grpc.status.INVALID_ARGUMENT, errorMessage(err)));
         return;
       }
     }
@@ -92,7 +92,7 @@ export function createArtefactPeerService(opts: ArtefactPeerServerOptions): Heal
         const outside = keys.find((k) => !allowed.has(k));
         if (outside !== undefined) throw new ArtefactPolicyError(grpc.status.PERMISSION_DENIED, `key ${outside} is not an artefact of action ${call.request?.actionId}`);
       } catch (err) {
-        call.destroy(err instanceof ArtefactPolicyError ? err : statusError(grpc.status.INTERNAL, errorMessage(err)));
+        call.emit('error', err instanceof ArtefactPolicyError ? err : statusError(grpc.status.INTERNAL, errorMessage(err)));
         return;
       }
     }
@@ -124,7 +124,7 @@ export function createArtefactPeerService(opts: ArtefactPeerServerOptions): Heal
       if (batch.length > 0 && !cancelled) call.write({ artefacts: batch });
       call.end();
     } catch (err) {
-      call.destroy(statusError(grpc.status.INTERNAL, `fetch artefacts: ${errorMessage(err)}`));
+      call.emit('error', statusError(grpc.status.INTERNAL, `fetch artefacts: ${errorMessage(err)}`));
     }
   };
 

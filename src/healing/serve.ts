@@ -52,7 +52,7 @@ export function createSelfHealingService(opts: ServeOptions): { service: SelfHea
 
   const refuse = (call: grpc.ServerWritableStream<unknown, unknown>, code: grpc.status, details: string) => {
     stats.refused++;
-    call.destroy(fail(code, details));
+    call.emit('error', fail(code, details)); // grpc-js sends this status; destroy() would drop it
   };
 
   const serveReconstructedArtefacts = async (call: grpc.ServerWritableStream<ServeReconstructedArtefactsRequest, ServeReconstructedArtefactsResponse>) => {

@@ -91,6 +91,14 @@ export class SelfHealingService implements Startable {
     } catch (err) {
       this.log.error({ err: errorMessage(err) }, 'orphan staging sweep aborted');
     }
+    // A pending claim means we crashed (or got an ambiguous answer) between staging and recording the
+    // submit. Its op may have left SCHEDULED since, so the healer listing would never see it again: read
+    // each one back from the chain now (R3.5.1).
+    for (const row of this.o.claims.listPending()) {
+      const key = `${row.healOpId}/healer`;
+      if (!this.inflight.tryAdd(key)) continue;
+      this.spawn(key, 'resume pending heal claim', async () => Date.now() + this.hardMs, () => resumePendingClaim(this.healerDeps(), row.healOpId));
+    }
     this.loop.start(this.o.firstTickDelayMs ?? this.o.config.pollIntervalMs);
   }
 

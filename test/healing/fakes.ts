@@ -166,9 +166,6 @@ export class FakeServerStream {
   end(): void {
     this.ended = true;
   }
-  destroy(err: grpc.ServiceError): void {
-    this.error = err;
-  }
   on(ev: string, fn: () => void) {
     this.listeners.set(ev, [...(this.listeners.get(ev) ?? []), fn]);
     return this;
@@ -177,7 +174,8 @@ export class FakeServerStream {
     this.listeners.set(ev, (this.listeners.get(ev) ?? []).filter((f) => f !== fn));
     return this;
   }
-  emit(ev: string) {
+  emit(ev: string, arg?: unknown) {
+    if (ev === 'error') this.error = arg as grpc.ServiceError;
     for (const f of this.listeners.get(ev) ?? []) f();
   }
 }

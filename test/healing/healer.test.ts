@@ -97,6 +97,20 @@ describe('healer', () => {
     assert.equal(chain.claims.length, 0);
   });
 
+  it('resume at start: a pending row whose op already left SCHEDULED is read back from the chain and promoted', async () => {
+    const dir = await stageFile(e.staging, 7n, FILE, FILE_HASH);
+    e.claims.insertPending({ healOpId: 7n, ticketId: 'ticket-7', manifestHash: FILE_HASH, stagingDir: dir });
+    chain.put(op({ status: HealOpStatus.HEAL_OP_STATUS_HEALER_REPORTED, resultHash: FILE_HASH }));
+    const s = buildService(e, chain, d);
+    await s.start();
+    await s.drain();
+    await s.stop();
+    assert.equal(e.claims.get(7n)?.status, 'submitted');
+    assert.equal(chain.claims.length, 0);
+    assert.equal(s.metrics.get('heal_claims_reconciled_total'), 1);
+    assert.ok(existsSync(dir));
+  });
+
   it('resume through dispatch: a pending row of a still-SCHEDULED op is reset (row and staging removed)', async () => {
     chain.put(op());
     const dir = await stageFile(e.staging, 7n, FILE, FILE_HASH);
