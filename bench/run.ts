@@ -9,8 +9,9 @@ import { derivationBench } from './derivation.js';
 import { cascadeBench } from './cascade.js';
 import { chainBench } from './chain.js';
 import { challengeBench } from './challenge.js';
+import { healingBench } from './healing.js';
 
-const suites: BenchSuite[] = [transportBench, derivationBench, cascadeBench, chainBench, challengeBench];
+const suites: BenchSuite[] = [transportBench, derivationBench, cascadeBench, chainBench, challengeBench, healingBench];
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
