@@ -139,7 +139,7 @@ function int(flag: string, v: string, min: number, max: number): number {
 }
 
 /** Bars on a terminal for big files; otherwise one line per phase and per quarter of a long phase. */
-class Progress {
+export class Progress {
   private bar: cliProgress.SingleBar | undefined;
   private phase = '';
   private quarter = -1;
@@ -154,9 +154,12 @@ class Progress {
       if (this.fancy && total > 1) {
         this.bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${phase.padEnd(8)} [{bar}] {percentage}% {value}/{total} ${unit === 'bytes' ? 'MB' : ''}`, hideCursor: true }, cliProgress.Presets.shades_classic);
         this.bar.start(this.scale(total, unit), 0);
-      } else if (!this.fancy) process.stderr.write(`${phase}...\n`);
+      } else process.stderr.write(`${phase}...\n`);
     }
-    if (this.bar) this.bar.update(this.scale(done, unit), { total: this.scale(total, unit) });
+    if (this.bar) {
+      if (this.bar.getTotal() !== this.scale(total, unit)) this.bar.setTotal(this.scale(total, unit));
+      this.bar.update(this.scale(done, unit));
+    }
     else if (!this.fancy && total > 1) {
       const q = Math.floor((4 * done) / total);
       if (q > this.quarter && q > 0) {
