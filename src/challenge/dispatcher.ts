@@ -173,6 +173,7 @@ export class Dispatcher {
     for (const bucket of buckets) {
       const pool = tickets.filter((t) => classifyTicketBucket(ctx.currentHeight, t.anchorBlock, recentMax, oldMin) === bucket).map((t) => t.ticketId);
       const ticket = pool.length === 0 ? '' : selectTicketForBucket(pool, null, ctx.seed, target, bucket);
+      this.log.debug({ epochId: String(ctx.epochId), target, bucket, tickets: tickets.length, pool: pool.length, ticket, height: String(ctx.currentHeight) }, 'lep6 dispatch: bucket');
       if (ticket === '') {
         this.o.metrics.set('no_ticket_provider_active', 1);
         this.emitNoEligible(ctx, target, bucket, this.o.sink);

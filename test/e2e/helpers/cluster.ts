@@ -21,7 +21,7 @@ import { ArtefactStore } from '../../../src/store/artefacts.js';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { CascadeMetadata } from '../../../src/gen/lumera/action/v1/metadata.js';
 import { SupernodeNode, type SupernodeNodeOptions } from '../../../src/node/daemon.js';
-import { silentLogger } from '../../../src/util/logger.js';
+import { moduleLogger, silentLogger } from '../../../src/util/logger.js';
 
 export const E2E_TX: TxPipelineOptions = { pollIntervalMs: 20, sequenceRetryDelayMs: 20, inclusionTimeoutMs: 15_000 };
 
@@ -51,6 +51,12 @@ export interface ClusterNode {
   baseDir: string;
   port: number;
   node: SupernodeNode | undefined;
+}
+
+/** LEP6_E2E_LOG=warn|info|debug shows the daemons' logs (tagged sn<i>) when a test needs diagnosing. */
+function daemonLogger(i: number) {
+  const level = process.env.LEP6_E2E_LOG;
+  return level ? moduleLogger(`sn${i}`).child({}, { level }) : silentLogger();
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -115,8 +121,12 @@ export class Cluster {
     const devnet = await startDevnet({
       supernodes: o.nodes, blockMs: o.blockMs, epochBlocks: o.epochBlocks, supernodeBasePort: basePort, fundedAccounts: 1,
       moduleParams: { action: { maxRaptorQSymbols: 1 } },
-      // Nodes that are not running yet must not be postponed for missing reports while the test sets up.
-      auditParams: { storage_truth_enforcement_mode: o.mode, consecutive_epochs_to_postpone: 150 },
+      // Nodes that are not running yet must not be postponed for missing reports while the test sets up, and
+      // with short epochs a file must stay RECENT (the chain default is 3 epochs) for the whole test.
+      auditParams: {
+        storage_truth_enforcement_mode: o.mode, consecutive_epochs_to_postpone: 150,
+        storage_truth_recent_bucket_max_blocks: 150 * o.epochBlocks, storage_truth_old_bucket_min_blocks: 1000 * o.epochBlocks,
+      },
     }, silentLogger());
     const c = new Cluster(devnet, o);
     try {
@@ -163,7 +173,7 @@ export class Cluster {
     const n = this.nodes[i]!;
     if (n.node) throw new Error(`daemon ${i} is already running`);
     const chain = await this.client(n.key);
-    const node = new SupernodeNode({ config: this.configFor(n, recheck), key: n.key, chain: chainWrap ? chainWrap(chain) : chain, logger: silentLogger(), ...extra });
+    const node = new SupernodeNode({ config: this.configFor(n, recheck), key: n.key, chain: chainWrap ? chainWrap(chain) : chain, logger: daemonLogger(n.index), ...extra });
     await node.start();
     n.node = node;
     return node;
