@@ -72,6 +72,9 @@ export class CascadeDownloadError extends SupernodeError {
   }
 }
 
+/** Deadline of a one-ID-file fetch call (a few KB): a stalled source is given up on quickly. */
+const SMALL_FETCH_TIMEOUT_MS = 10_000;
+
 class Sources {
   readonly dead = new Set<string>();
   readonly failures: Array<{ source: string; error: string }> = [];
@@ -82,19 +85,29 @@ class Sources {
     return this.all.filter((s) => !this.dead.has(s));
   }
 
-  /** One fetch call; a failing source is marked dead. Returns the blobs it delivered. */
-  async fetch(source: string, keys: readonly string[]): Promise<Array<{ key: string; data: Uint8Array }>> {
-    const got: Array<{ key: string; data: Uint8Array }> = [];
+  /**
+   * One fetch call, blobs handed to `onBlob` as they arrive (a symbol batch is never held whole in memory);
+   * a failing source is marked dead. `small` calls (one ID file) get a shorter deadline.
+   */
+  async fetch(source: string, keys: readonly string[], onBlob: (b: { key: string; data: Uint8Array }) => Promise<void>, small = false): Promise<void> {
+    const timeoutMs = this.o.fetchTimeoutMs ?? 60_000;
+    let local: { err: unknown } | undefined;
+    const guarded = async (b: { key: string; data: Uint8Array }) => {
+      try {
+        await onBlob(b);
+      } catch (err) {
+        local ??= { err };
+        throw err;
+      }
+    };
     try {
-      await this.o.peers.fetch(source, this.o.actionId, keys, async (b) => {
-        got.push(b);
-      }, { timeoutMs: this.o.fetchTimeoutMs ?? 60_000 });
+      await this.o.peers.fetch(source, this.o.actionId, keys, guarded, { timeoutMs: small ? Math.min(timeoutMs, SMALL_FETCH_TIMEOUT_MS) : timeoutMs });
     } catch (err) {
+      if (local) throw local.err; // our side failed (e.g. disk full), not the source
       this.dead.add(source);
       this.failures.push({ source, error: errorMessage(err) });
       this.log.warn({ actionId: this.o.actionId, source, err: errorMessage(err) }, 'cascade download: source failed; skipping it');
     }
-    return got;
   }
 }
 
@@ -114,16 +127,18 @@ function cascadeOf(actionId: string, action: Awaited<ReturnType<DownloadChain['g
 /** Fetches one ID file: every live source in turn until a copy verifies; content errors are collected. */
 async function fetchIdFile(src: Sources, id: string, errors: CascadeError[], ctx: CascadeContext): Promise<Uint8Array | undefined> {
   for (const s of src.live) {
-    for (const b of await src.fetch(s, [id])) {
-      if (b.key !== id) continue;
+    let found: Uint8Array | undefined;
+    await src.fetch(s, [id], async (b) => {
+      if (b.key !== id || found) return;
       try {
         checkIdFile(id, b.data, { ...ctx, artefact: id });
-        return b.data;
+        found = b.data;
       } catch (err) {
         if (!isCascadeError(err)) throw err;
         errors.push(err);
       }
-    }
+    }, true);
+    if (found) return found;
   }
   return undefined;
 }
@@ -207,20 +222,20 @@ export async function downloadCascadeFile(o: DownloadOptions): Promise<DownloadR
           const batch = ids.filter((id) => !have.has(id) && !askedHere.has(id)).slice(0, Math.min(MAX_FETCH_KEYS, Math.max(64, goal - have.size)));
           if (batch.length === 0) break;
           for (const id of batch) askedHere.add(id);
-          for (const b of await src.fetch(s, batch)) {
-            if (!wanted.has(b.key) || have.has(b.key)) continue;
+          await src.fetch(s, batch, async (b) => {
+            if (!wanted.has(b.key) || have.has(b.key)) return;
             try {
               checkSymbol(b.key, b.data, ctx);
             } catch (err) {
               if (!isCascadeError(err)) throw err;
               rejected.push({ id: b.key, source: s, reason: String(err.details.reason ?? err.code) });
-              continue;
+              return;
             }
             await writeFile(join(tmp, b.key), b.data);
             have.add(b.key);
             src.fetchedFrom[s] = (src.fetchedFrom[s] ?? 0) + 1;
             progress({ phase: 'fetch', done: have.size, total: goal });
-          }
+          });
         }
         if (have.size >= goal) return;
       }
