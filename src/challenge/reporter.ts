@@ -7,7 +7,7 @@
  */
 import type { HostReport, StorageChallengeObservation, StorageProofResult } from '../gen/lumera/audit/v1/audit.js';
 import { StorageProofBucketType, StorageTruthEnforcementMode } from '../deterministic/index.js';
-import { isEpochReportDuplicate } from '../chain/errors.js';
+import { isEpochReportDuplicate, isTransient } from '../chain/errors.js';
 import { errorMessage } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { AuditParams, ChallengeChain } from './chain.js';
@@ -23,7 +23,7 @@ export type ReportOutcome =
   | { kind: 'submitted'; rows: number; txHeight: bigint }
   | { kind: 'already-reported' }
   | { kind: 'incomplete'; missing: MissingPair[] }
-  | { kind: 'failed'; error: string };
+  | { kind: 'failed'; error: string; transient: boolean };
 
 export interface ReporterOptions {
   chain: ChallengeChain;
@@ -120,7 +120,7 @@ export class EpochReporter {
       if (isEpochReportDuplicate(err)) return { kind: 'already-reported' };
       this.o.buffer.requeue(epochId, kept);
       this.log.warn({ epochId: String(epochId), err: errorMessage(err) }, 'epoch report submit failed; rows requeued');
-      return { kind: 'failed', error: errorMessage(err) };
+      return { kind: 'failed', error: errorMessage(err), transient: isTransient(err) };
     }
   }
 }

@@ -35,6 +35,8 @@ export interface ChallengerServiceOptions {
   pollIntervalMs: number;
   /** Gap-filling dispatch rounds per epoch before the report is sent as is. Default 3. */
   maxFillRounds?: number;
+  /** Non-transient chain refusals of one epoch's report before that epoch is given up. Default 5. */
+  maxRefusals?: number;
   hooks?: ChallengerHooks;
   logger?: Logger;
 }
@@ -46,6 +48,8 @@ export class ChallengerService implements Startable {
   private lastSubmitted: bigint | undefined;
   private readonly dispatched = new Set<bigint>();
   private readonly fillRounds = new Map<bigint, number>();
+  /** Chain refusals (not transient) per epoch: after `maxRefusals` the epoch is given up (no tx spam). */
+  private readonly refusals = new Map<bigint, number>();
   private stopping = false;
 
   constructor(private readonly o: ChallengerServiceOptions) {
@@ -85,6 +89,7 @@ export class ChallengerService implements Startable {
     const epochId = supernodeEpochID(height, params.epochZeroHeight, params.epochLengthBlocks);
     if (epochId === null) return;
     if (this.lastSubmitted !== undefined && epochId <= this.lastSubmitted) return;
+    if ((this.refusals.get(epochId) ?? 0) >= (this.o.maxRefusals ?? 5)) return;
     const anchor = await chain.getEpochAnchor(epochId);
     if (!anchor || anchor.epochId !== epochId) return;
 
@@ -109,6 +114,12 @@ export class ChallengerService implements Startable {
     }
     this.o.hooks?.onReported?.(epochId, outcome);
     if (outcome.kind === 'submitted' || outcome.kind === 'already-reported') this.markDone(epochId);
+    else if (outcome.kind === 'failed' && !outcome.transient) {
+      const n = (this.refusals.get(epochId) ?? 0) + 1;
+      this.refusals.set(epochId, n);
+      for (const e of this.refusals.keys()) if (e < epochId) this.refusals.delete(e);
+      if (n >= (this.o.maxRefusals ?? 5)) this.log.error({ epochId: String(epochId), error: outcome.error }, 'epoch report refused by the chain repeatedly; giving up on this epoch');
+    }
   }
 
   private markDone(epochId: bigint): void {

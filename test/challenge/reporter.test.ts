@@ -217,3 +217,29 @@ test('challenger loop: FULL-mode gaps are challenged before the report; no ancho
   assert.equal(off.chain.submitted.length, 1);
   assert.deepEqual(off.chain.submitted[0]!.storageProofResults, []);
 });
+
+test('challenger loop: a report the chain keeps refusing is given up after maxRefusals; transient failures keep retrying', async (t) => {
+  const s = setup(t);
+  const d = stubDispatcher(s.chain, s.buffer);
+  let attempts = 0;
+  s.chain.submitEpochReport = async () => {
+    attempts++;
+    throw new ChainAbciError({ stage: 'simulate', codespace: 'audit', code: 9, log: 'storage_proof_results[0] NO_ELIGIBLE_TICKET conflicts with recently observed eligible ticket history: invalid storage proof results' });
+  };
+  const svc = new ChallengerService({ chain: s.chain, dispatcher: d as unknown as Dispatcher, reporter: s.reporter, state: new MemoryEpochs(), pollIntervalMs: 1000, maxRefusals: 3 });
+  s.chain.height = 25n;
+  for (let i = 0; i < 6; i++) await svc.tick();
+  assert.equal(attempts, 3);
+  assert.equal(d.calls.length, 1);
+
+  const s2 = setup(t);
+  let transient = 0;
+  s2.chain.submitEpochReport = async () => {
+    transient++;
+    throw Object.assign(new Error('request timed out'), { name: 'TimeoutError' });
+  };
+  const svc2 = new ChallengerService({ chain: s2.chain, dispatcher: stubDispatcher(s2.chain, s2.buffer) as unknown as Dispatcher, reporter: s2.reporter, state: new MemoryEpochs(), pollIntervalMs: 1000, maxRefusals: 3 });
+  s2.chain.height = 25n;
+  for (let i = 0; i < 6; i++) await svc2.tick();
+  assert.equal(transient, 6);
+});
