@@ -175,32 +175,34 @@ export async function uploadCascadeFile(o: UploadOptions): Promise<UploadResult>
     progress({ phase: 'request', done: 1, total: 1 });
 
     const top = (await o.chain.getTopSupernodesForBlock(action.blockHeight, { limit: TOP_FINALIZERS, state: 'SUPERNODE_STATE_ACTIVE' })).map((s) => s.supernodeAccount.trim()).filter((s) => s !== '');
-    const finalizer = o.finalizers.find((f) => top.includes(f.address));
-    if (!finalizer) {
+    const canFinalize = (s: string) => o.finalizers.some((f) => f.address === s);
+    const first = top.find(canFinalize);
+    if (!first) {
       throw new CascadeUploadError('CASCADE_UPLOAD_NO_FINALIZER', `action ${actionId}: none of ${o.finalizers.length} finalizer keys is in the top ${TOP_FINALIZERS} ACTIVE supernodes of block ${action.blockHeight}`, ctx);
     }
+    // The finalizer first (it becomes Action.super_nodes), then the others nearest the data hash; the rest are spares.
     const dataKey = blake3(Buffer.from(enc.dataHashB64, 'utf8'));
-    const others = top.filter((s) => s !== finalizer.address)
+    const spare = top.filter((s) => s !== first)
       .map((s) => ({ s, d: distance(blake3(Buffer.from(s, 'utf8')), dataKey) }))
       .sort((a, b) => (a.d < b.d ? -1 : 1))
       .map((x) => x.s);
-    const holders = [finalizer.address, ...others].slice(0, holderCount);
-    const placement = placeSymbols(holders, symbols, Math.min(replicas, holders.length));
+    let active = [first, ...spare.splice(0, holderCount - 1)];
     const idBlobs: ArtefactBlob[] = [...idFiles.layoutFiles, ...idFiles.indexFiles].map((f) => ({ key: f.id, data: f.bytes }));
     const idBytes = idBlobs.reduce((n, b) => n + b.data.length, 0);
-    const packetBytes = enc.layout.blocks[0] ? (await stat(join(enc.symbolsDir, 'block_0', symbols[0]!))).size : 0;
-    const total = holders.reduce((n, h) => n + idBytes + placement.get(h)!.length * packetBytes, 0);
+    const packetBytes = (await stat(join(enc.symbolsDir, 'block_0', symbols[0]!))).size;
+    let assignment = placeSymbols(active, symbols, Math.min(replicas, active.length));
+    let total = active.reduce((n, h) => n + idBytes + assignment.get(h)!.length * packetBytes, 0);
     let sent = 0;
     progress({ phase: 'store', done: 0, total });
-    async function* blobsFor(holder: string): AsyncGenerator<ArtefactBlob> {
-      yield* idBlobs;
-      for (const id of placement.get(holder)!) yield { key: id, data: await readFile(join(enc.symbolsDir, 'block_0', id)) };
+    async function* blobsFor(ids: readonly string[]): AsyncGenerator<ArtefactBlob> {
+      yield* idBlobs; // each call carries the ID files: the holder learns the symbol list from a layout in the same call
+      for (const id of ids) yield { key: id, data: await readFile(join(enc.symbolsDir, 'block_0', id)) };
     }
-    await Promise.all(holders.map(async (h) => {
+    const storeOne = async (h: string, ids: readonly string[]): Promise<void> => {
       for (let attempt = 1; ; attempt++) {
         let mine = 0;
         try {
-          await storeOnHolder(o.dialer, h, actionId, blobsFor(h), {
+          await storeOnHolder(o.dialer, h, actionId, blobsFor(ids), {
             timeoutMs: o.storeTimeoutMs,
             onSent: (b) => {
               mine += b;
@@ -215,7 +217,42 @@ export async function uploadCascadeFile(o: UploadOptions): Promise<UploadResult>
           log.warn({ actionId, holder: h, err: errorMessage(err) }, 'cascade upload: store failed; retrying');
         }
       }
-    }));
+    };
+    // A holder that keeps failing is dropped; its symbols go to the others (and a spare joins), so one
+    // unreachable supernode does not sink the upload. Every round waits for all its calls before deciding.
+    const stored: string[] = [];
+    const failures: string[] = [];
+    for (let round = 0; assignment.size > 0; round++) {
+      const results = await Promise.allSettled([...assignment].map(([h, ids]) => storeOne(h, ids)));
+      const failedIds: string[] = [];
+      const failed: string[] = [];
+      [...assignment].forEach(([h, ids], i) => {
+        const r = results[i]!;
+        if (r.status === 'fulfilled') {
+          if (!stored.includes(h)) stored.push(h);
+        } else {
+          failed.push(h);
+          failedIds.push(...ids);
+          failures.push(`${h}: ${errorMessage(r.reason)}`);
+        }
+      });
+      if (failed.length === 0) break;
+      log.warn({ actionId, failed, round }, 'cascade upload: holders failed; moving their symbols');
+      active = active.filter((h) => !failed.includes(h));
+      // A spare that can finalize comes first when no stored holder can.
+      if (!stored.some(canFinalize)) spare.sort((a, b) => Number(canFinalize(b)) - Number(canFinalize(a)));
+      active.push(...spare.splice(0, failed.length));
+      if (active.length === 0 || round >= 2) {
+        throw new CascadeUploadError('CASCADE_UPLOAD_STORE_FAILED', `action ${actionId}: storing the artefacts failed: ${failures.join('; ')}`, { ...ctx, failures });
+      }
+      assignment = placeSymbols(active, failedIds, Math.min(replicas, active.length));
+      for (const [h, ids] of assignment) if (ids.length === 0 && stored.includes(h)) assignment.delete(h);
+      total += [...assignment.values()].reduce((n, ids) => n + idBytes + ids.length * packetBytes, 0);
+    }
+    const finalizerAddress = stored.includes(first) ? first : stored.find(canFinalize);
+    const finalizer = o.finalizers.find((f) => f.address === finalizerAddress);
+    if (!finalizer) throw new CascadeUploadError('CASCADE_UPLOAD_NO_FINALIZER', `action ${actionId}: no finalizer key among the holders that stored the artefacts (${stored.join(', ')})`, ctx);
+    const holders = [finalizer.address, ...stored.filter((h) => h !== finalizer.address)];
 
     progress({ phase: 'finalize', done: 0, total: 1 });
     await finalizer.finalize({ actionId, actionType: 'CASCADE', metadata: JSON.stringify({ rq_ids_ids: idFiles.rqIdsIds }) });

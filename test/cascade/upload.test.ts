@@ -102,7 +102,7 @@ class UploadFakeChain implements UploadChain {
   }
 }
 
-async function withHolders(fn: (ctx: { chain: UploadFakeChain; stores: Map<string, ArtefactStore>; dialer: PeerDialer; dir: string }) => Promise<void>): Promise<void> {
+async function withHolders(fn: (ctx: { chain: UploadFakeChain; stores: Map<string, ArtefactStore>; dialer: PeerDialer; dir: string }) => Promise<void>, down: string[] = []): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cascade-upload-test-'));
   const chain = new UploadFakeChain();
   const verifier = new FakeChain().register(...sns);
@@ -120,7 +120,7 @@ async function withHolders(fn: (ctx: { chain: UploadFakeChain; stores: Map<strin
       ports.set(k.address, await server.listen('127.0.0.1', 0));
       servers.push(server);
     }
-    dialer = new PeerDialer({ signer: creator, verifier, peerType: PEER_TYPE_SIMPLENODE, defaultPort: 4444, resolver: { resolvePeerAddress: async (a) => `127.0.0.1:${ports.get(a)}` } });
+    dialer = new PeerDialer({ signer: creator, verifier, peerType: PEER_TYPE_SIMPLENODE, defaultPort: 4444, resolver: { resolvePeerAddress: async (a) => `127.0.0.1:${down.includes(a) ? 1 : ports.get(a)}` } });
     await fn({ chain, stores, dialer, dir });
   } finally {
     dialer?.close();
@@ -186,3 +186,19 @@ test('upload: no usable finalizer, a refused store and an unapplied finalize are
   await assert.rejects(uploadCascadeFile({ filePath: join(dir, 'missing.bin'), chain, creator, dialer, finalizers: [fin] }), (e) => (e as NodeJS.ErrnoException).code === 'ENOENT');
   await assert.rejects(uploadCascadeFile({ filePath: file, chain, creator, dialer, finalizers: [] }), (e) => e instanceof SupernodeError && e.code === 'INVALID_ARGUMENT');
 }));
+
+test('upload: an unreachable holder is dropped and its symbols go to the other holders', () => withHolders(async ({ chain, stores, dialer, dir }) => {
+  chain.top = sns.map((k) => k.address);
+  const file = join(dir, 'in.bin');
+  const data = makeFile({ size: 200_000, pattern: 'xorshift32', seed: 8 });
+  writeFileSync(file, data);
+  const r = await uploadCascadeFile({ filePath: file, chain, creator, dialer, finalizers: sns.map((k) => chain.finalizer(k.address)), holders: 4, workDir: dir });
+  assert.equal(r.holders.length, 3, 'all four were chosen; the unreachable one was dropped');
+  assert.ok(!r.holders.includes(sns[2]!.address), 'the unreachable supernode is not reported as a holder');
+  const keys = new Set<string>();
+  for (const h of r.holders) for (const k of await stores.get(h)!.list()) keys.add(k);
+  assert.equal(keys.size, r.symbols + 2 * 4, 'every symbol and ID file landed on a reachable holder');
+  const out = join(dir, 'out.bin');
+  await downloadCascadeFile({ actionId: r.actionId, outPath: out, chain: { getAction: (id) => chain.getAction(id), listSupernodes: async () => sns.map((k) => ({ supernodeAccount: k.address }) as never) }, peers: new GrpcArtefactPeers(dialer, 10_000) });
+  assert.ok(readFileSync(out).equals(Buffer.from(data)));
+}, [sns[2]!.address]));
