@@ -60,6 +60,22 @@ export async function startDevnet(opts: DevnetOptions = {}, logger: Logger = mod
   const minGasPrice = parseGasPrice(opts.minGasPrice ?? 0.0025);
 
   const files = opts.home ? new ChainFiles(opts.home) : undefined;
+  files?.lock();
+  try {
+    return await start(opts, logger, files, { supernodeCount, rpcPort, blockMs, epochBlocks, fundedCount, basePort, maxBodyBytes, chainId, balance, minGasPrice });
+  } catch (err) {
+    files?.unlock();
+    throw err;
+  }
+}
+
+interface Checked {
+  supernodeCount: number; rpcPort: number; blockMs: number; epochBlocks: number; fundedCount: number; basePort: number;
+  maxBodyBytes: number; chainId: string; balance: bigint; minGasPrice: { num: bigint; den: bigint };
+}
+
+async function start(opts: DevnetOptions, logger: Logger, files: ChainFiles | undefined, c: Checked): Promise<Devnet> {
+  const { supernodeCount, rpcPort, blockMs, epochBlocks, fundedCount, basePort, maxBodyBytes, chainId, balance, minGasPrice } = c;
   const saved = files?.hasState() ? files.load() : undefined;
   let genesisFile: GenesisFile;
   if (saved) {
@@ -117,6 +133,7 @@ export async function startDevnet(opts: DevnetOptions = {}, logger: Logger = mod
       stopping ??= (async () => {
         node.stop();
         await server.close();
+        files?.unlock();
         logger.info({ height: node.height().toString() }, 'devnet stopped');
       })();
       return stopping;

@@ -6,7 +6,7 @@
  * A restart loads state.json and the blocks up to its height, dropping any block line written after it
  * (a crash between the two writes), and continues at the next height.
  */
-import { appendFileSync, existsSync, mkdirSync, openSync, fsyncSync, closeSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, openSync, fsyncSync, closeSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SupernodeError } from '../util/errors.js';
 import { decodeState, encodeState } from './state-codec.js';
@@ -28,12 +28,49 @@ function blockFromPlain(v: unknown): BlockRecord {
   return { ...(o as unknown as BlockRecord), time: new Date(o.time) };
 }
 
+/** Homes locked by this process (the pid in LOCK cannot tell two devnets of one process apart). */
+const LOCKED_HERE = new Set<string>();
+
 export class ChainFiles {
   readonly dir: string;
+
+  private locked = false;
 
   constructor(home: string) {
     this.dir = join(home, 'chain');
     mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** One devnet per home: a LOCK file holding the owner's pid (a stale lock of a dead process is taken over). */
+  lock(): void {
+    const path = this.path('LOCK');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(path, 'wx');
+        writeFileSync(fd, String(process.pid));
+        closeSync(fd);
+        this.locked = true;
+        LOCKED_HERE.add(this.dir);
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const pid = Number(readFileSync(path, 'utf8').trim());
+        const ours = pid === process.pid && LOCKED_HERE.has(this.dir);
+        if (ours || (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))) {
+          throw new SupernodeError('DEVNET_LOCKED', `devnet home ${this.dir} is in use by process ${pid}`);
+        }
+        rmSync(path, { force: true });
+      }
+    }
+    throw new SupernodeError('DEVNET_LOCKED', `could not lock devnet home ${this.dir}`);
+  }
+
+  unlock(): void {
+    if (this.locked) {
+      rmSync(this.path('LOCK'), { force: true });
+      LOCKED_HERE.delete(this.dir);
+    }
+    this.locked = false;
   }
 
   private path(name: string): string {
@@ -95,5 +132,14 @@ export class ChainFiles {
       }
     }
     renameSync(tmp, this.path(name));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -26,6 +26,7 @@ test('a devnet restarted from the same home continues at the next height with it
     assert.equal(heightBefore, 5n);
     const epochBefore = await rpc(first.rpcUrl, 'abci_query', { path: auditQuery.currentEpoch.path, data: '' });
     assert.equal(epochBefore.body.result.response.code, 0, epochBefore.body.result.response.log);
+    await assert.rejects(startDevnet({ home, autoBlocks: false }, silentLogger()), (err: Error & { code?: string }) => err.code === 'DEVNET_LOCKED');
     await first.stop();
     await first.stop(); // idempotent
 
