@@ -11,6 +11,7 @@ import { SupernodeError, errorMessage } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { HealChain } from './chain.js';
 import { deadlinePassed } from './deadlines.js';
+import { throwIfAborted } from './op-context.js';
 import type { HealHooks } from './hooks.js';
 import type { HealMetrics } from './metrics.js';
 import type { StagedResult } from './reconstruct.js';
@@ -73,6 +74,9 @@ export async function reconstructAndClaim(deps: HealerDeps, op: HealOp, signal: 
       return;
     }
     await deps.hooks?.beforeClaimSubmit?.(op);
+    // The per-op deadline (chain deadline epoch or hard cap) may have passed while we rebuilt: no fee-burning
+    // submit after it. The pending row stays; the resume flow settles it against the chain.
+    throwIfAborted(signal, `heal op ${op.healOpId} claim`);
     try {
       await deps.chain.claimHealComplete({ healOpId: op.healOpId, ticketId: op.ticketId, healManifestHash: manifestHash, details: '' });
     } catch (err) {

@@ -16,7 +16,7 @@ import { deadlinePassed } from './deadlines.js';
 import { digestHealerStream, type HealerStreamSource, type StreamDigest } from './healer-stream.js';
 import type { HealHooks } from './hooks.js';
 import type { HealMetrics } from './metrics.js';
-import { sleep } from './op-context.js';
+import { sleep, throwIfAborted } from './op-context.js';
 import type { Semaphore } from './semaphore.js';
 
 export interface VerifierDeps {
@@ -98,6 +98,7 @@ export async function verifyAndSubmit(deps: VerifierDeps, op: HealOp, signal: Ab
     }
     await deps.hooks?.beforeVerifyFetch?.(op);
     const vote = await decideVote(deps, op, expected, signal);
+    throwIfAborted(signal, `heal op ${op.healOpId} vote`); // past the per-op deadline: no fee-burning submit
     await submitVote(deps, op, vote);
   } finally {
     release();
