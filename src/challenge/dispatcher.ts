@@ -41,6 +41,11 @@ export interface DispatcherOptions {
   recipientReadTimeoutMs: number;
   /** Targets challenged at once (config max_concurrent_targets; 0 → 4). */
   maxConcurrentTargets: number;
+  /**
+   * The same ranges read from this node's own content-verified copy, when it holds one (else undefined).
+   * Beyond the reference: a recipient that serves wrong bytes with a self-consistent hash is caught here.
+   */
+  localRanges?: (key: string, ranges: ReadonlyArray<{ start: bigint; end: bigint }>) => Promise<Uint8Array[] | undefined>;
   logger?: Logger;
 }
 
@@ -143,6 +148,7 @@ export class Dispatcher {
       const ms = Date.now() - started;
       this.o.metrics.inc('dispatch_epoch_duration_millis_total', 'challenger', ms);
       this.o.metrics.inc('dispatch_epoch_duration_count', 'challenger');
+      this.o.metrics.max('dispatch_epoch_duration_millis_max', 'challenger', ms);
     }
   }
 
@@ -265,14 +271,17 @@ export class Dispatcher {
       const details = err instanceof DialError ? `dial: ${errorMessage(err)}` : errorMessage(err);
       row = failureRow(rowCtx, artefact, classifyProofFailure(err, details), details);
     }
-    if (!row) row = this.verify(rowCtx, artefact, res, k, rangeLen);
+    if (!row) row = await this.verify(rowCtx, artefact, res, k, rangeLen, req.ranges);
     if (!row) return { kind: 'dropped' };
     this.emit(ctx.epochId, row, c.sink);
     return { kind: 'row', row };
   }
 
   /** §2.6 on a delivered response. */
-  private verify(rowCtx: RowContext, a: ChallengedArtefact, res: GetCompoundProofResponse | undefined, k: number, rangeLen: bigint): StorageProofResult | undefined {
+  private async verify(
+    rowCtx: RowContext, a: ChallengedArtefact, res: GetCompoundProofResponse | undefined, k: number, rangeLen: bigint,
+    ranges: ReadonlyArray<{ start: bigint; end: bigint }>,
+  ): Promise<StorageProofResult | undefined> {
     if (!res || !res.ok) {
       const reason = res?.error ? res.error : 'no response';
       return failureRow(rowCtx, a, classifyProofFailure(undefined, reason), reason);
@@ -287,6 +296,13 @@ export class Dispatcher {
     const local = Buffer.from(blake3(Buffer.concat(res.rangeBytes))).toString('hex');
     if (local !== res.proofHashHex.toLowerCase()) {
       return failureRow(rowCtx, a, StorageProofResultClass.HASH_MISMATCH, `proof hash mismatch: local=${local} remote=${res.proofHashHex}`);
+    }
+    const own = await this.o.localRanges?.(a.artifactKey, ranges).catch(() => undefined);
+    if (own) {
+      const expected = Buffer.from(blake3(Buffer.concat(own))).toString('hex');
+      if (expected !== local) {
+        return failureRow(rowCtx, a, StorageProofResultClass.HASH_MISMATCH, `proof does not match the verified local copy: expected=${expected} remote=${local}`);
+      }
     }
     return passRow(rowCtx, a, local);
   }

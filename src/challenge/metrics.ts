@@ -13,6 +13,14 @@ export class Lep6Metrics {
     m.set(key, (m.get(key) ?? 0) + by);
   }
 
+  /** Keeps the largest value seen under (name, label) (e.g. dispatch_epoch_duration_millis_max{role}). */
+  max(name: string, label: string, value: number): void {
+    let m = this.maps.get(name);
+    if (!m) this.maps.set(name, (m = new Map()));
+    const key = label.trim().toLowerCase() || 'unknown';
+    m.set(key, Math.max(m.get(key) ?? 0, value));
+  }
+
   set(name: string, value: number): void {
     this.gauges.set(name, value);
   }

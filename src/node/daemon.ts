@@ -254,6 +254,10 @@ export class SupernodeNode {
         const n = await store.sizeOf(key);
         return n === undefined ? undefined : BigInt(n);
       }),
+      localRanges: async (key, ranges) => {
+        if (!(await store.has(key))) return undefined;
+        return Promise.all(ranges.map((r) => store.readRange(key, Number(r.start), Number(r.end))));
+      },
       metrics: this.metrics,
       recipientReadTimeoutMs: sc.lep6.recipientReadTimeoutMs,
       maxConcurrentTargets: sc.lep6.maxConcurrentTargets,

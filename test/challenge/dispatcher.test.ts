@@ -12,7 +12,7 @@ import { DialerProofCaller, type ProofCaller } from '../../src/challenge/proof-c
 import { answerCompoundProof } from '../../src/challenge/recipient.js';
 import { FALLBACK_CAPS } from '../../src/challenge/caps.js';
 import { NO_ELIGIBLE_DETAILS } from '../../src/challenge/rows.js';
-import { StorageProofBucketType as B, StorageProofResultClass as R, StorageTruthEnforcementMode } from '../../src/deterministic/index.js';
+import { StorageProofBucketType as B, StorageProofResultClass as R, StorageTruthEnforcementMode, blake3 } from '../../src/deterministic/index.js';
 import { verifyMessage } from '../../src/crypto/account-keys.js';
 import { GetCompoundProofRequest, type GetCompoundProofResponse } from '../../src/gen/supernode/storage_challenge.js';
 import type { AuditParams } from '../../src/challenge/chain.js';
@@ -248,4 +248,34 @@ test('DialerProofCaller applies the deadline: a silent peer ends in DEADLINE_EXC
   // An unresolvable peer is a dial failure ("dial: …" in the row details).
   const unresolvable = new DialerProofCaller({ client: async () => { throw new Error('no address for target "x"'); } });
   await assert.rejects(unresolvable.getCompoundProof('x', {} as GetCompoundProofRequest, 100), { code: 'PEER_DIAL_FAILED' });
+});
+
+test('a lying recipient (wrong bytes, self-consistent hash) passes the reference check but not the verified-local-copy check', async () => {
+  const lie = (r: GetCompoundProofResponse) => {
+    r.rangeBytes = r.rangeBytes.map((b) => new Uint8Array(b.length).fill(0x41));
+    r.proofHashHex = Buffer.from(blake3(Buffer.concat(r.rangeBytes))).toString('hex');
+  };
+  const plain = setup();
+  holdTicket(plain, targetA.address);
+  plain.proofs.tamper = lie;
+  await plain.d.dispatchEpoch(2n);
+  assert.equal(plain.buffer.peek(2n)[0]!.resultClass as number, R.PASS, 'no local copy: only self-consistency can be checked');
+
+  let checked: CountingReader | undefined;
+  const s = setup({
+    localRanges: async (key, ranges) => Promise.all(ranges.map((r) => checked!.readRange(key, Number(r.start), Number(r.end)))),
+  });
+  holdTicket(s, targetA.address);
+  checked = s.proofs.readers.get(targetA.address);
+  s.proofs.tamper = lie;
+  await s.d.dispatchEpoch(2n);
+  const row = s.buffer.peek(2n)[0]!;
+  assert.equal(row.resultClass as number, R.HASH_MISMATCH);
+  assert.match(row.details, /^proof does not match the verified local copy: expected=[0-9a-f]{64} remote=[0-9a-f]{64}$/);
+  // An honest answer still passes with the local check on.
+  const honest = setup({ localRanges: async (key, ranges) => Promise.all(ranges.map((r) => checked!.readRange(key, Number(r.start), Number(r.end)))) });
+  holdTicket(honest, targetA.address);
+  checked = honest.proofs.readers.get(targetA.address);
+  await honest.d.dispatchEpoch(2n);
+  assert.equal(honest.buffer.peek(2n)[0]!.resultClass as number, R.PASS);
 });
