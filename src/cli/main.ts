@@ -9,6 +9,7 @@ import { registerStartCommands } from './start.js';
 import { registerInitCommands } from './init.js';
 import { registerStatusCommands } from './status.js';
 import { registerCascadeCommands } from './cascade.js';
+import { registerDemoCommands } from './demo.js';
 import { isUserFacing, errorMessage } from '../util/errors.js';
 
 /** Exit codes: 0 ok, 1 a check ran and failed (or an internal error), 2 bad input from the user. */
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerInitCommands(program);
   registerStatusCommands(program);
   registerCascadeCommands(program);
+  registerDemoCommands(program);
   return program;
 }
 
