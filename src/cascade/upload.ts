@@ -9,8 +9,9 @@
  *    all ID files, and each symbol goes to the `symbolReplicas` holders closest to its key by the DHT
  *    distance of spec 05 §1.3 (XOR of BLAKE3(account bytes) with the key), like the Go P2P placement.
  *    Holders are the finalizer (it becomes the chain's `Action.super_nodes`) plus the next ACTIVE top
- *    supernodes of the action's block height. Storing comes before finalizing, as in the Go register flow,
- *    so a DONE action always has its data on the network.
+ *    supernodes of the action's block height. A holder that keeps failing is dropped and its symbols are
+ *    re-placed on the others (and a spare). Storing comes before finalizing, as in the Go register flow, so
+ *    a DONE action always has its data on the network.
  * 4. MsgFinalizeAction{rq_ids_ids} signed by a top-10 supernode (the chain only accepts finalizers from that
  *    list, spec 02 §6.5) — the caller supplies the finalizer(s); the action must then read DONE with the
  *    finalizer in `super_nodes` (a rejected finalization is a successful tx that only records evidence).
