@@ -2,10 +2,15 @@
  * `supernode.StorageChallengeService` as served to peers over lumera-alts. The caller identity comes from
  * the handshake (`callerOf`); admission control (per-caller rate, bounded in-flight proofs) runs before any
  * work; the caps come from the chain params (cached); the answer comes from `answerCompoundProof`.
- * The legacy slice RPCs (spec 04 §1.4) are not part of LEP-6 scoring and are answered UNIMPLEMENTED.
+ * The legacy slice RPCs (spec 04 §1.4) are served wire-compatibly (same admission control) but are not part
+ * of LEP-6 scoring.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { GetCompoundProofRequest, GetCompoundProofResponse, StorageChallengeServiceServer } from '../gen/supernode/storage_challenge.js';
+import type {
+  GetCompoundProofRequest, GetCompoundProofResponse, GetSliceProofRequest, GetSliceProofResponse, StorageChallengeServiceServer,
+  VerifySliceProofRequest, VerifySliceProofResponse,
+} from '../gen/supernode/storage_challenge.js';
+import { answerSliceProof, answerVerifySlice, type BlobReader } from './legacy-slice.js';
 import { callerOf } from '../transport/caller.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { Admission, type AdmissionOptions } from './admission.js';
@@ -15,7 +20,7 @@ import type { MessageSigner } from './signing.js';
 
 export interface RecipientServiceOptions extends AdmissionOptions {
   identity: string;
-  reader: ArtefactRangeReader | undefined;
+  reader: (ArtefactRangeReader & Partial<BlobReader>) | undefined;
   signer: MessageSigner | undefined;
   params: ParamsSource | undefined;
   /** Deadline of each local range read. Default 5 s. */
@@ -86,14 +91,41 @@ export class CompoundProofRecipient {
     }
   }
 
+  /** Legacy unary call with the same identity and admission checks; `answer` undefined → UNKNOWN "nil request". */
+  private async legacy<T>(call: object, answer: () => Promise<T | undefined> | T | undefined): Promise<{ response?: T; error?: grpc.ServiceError }> {
+    let caller: string;
+    try {
+      caller = callerOf(call).address;
+    } catch (err) {
+      return { error: err as grpc.ServiceError };
+    }
+    const slot = this.admission.enter(caller);
+    if ('refused' in slot) {
+      this.stats.refused++;
+      return { error: serviceError(grpc.status.RESOURCE_EXHAUSTED, 'too many requests; retry later') };
+    }
+    try {
+      const response = await answer();
+      return response === undefined ? { error: serviceError(grpc.status.UNKNOWN, 'nil request') } : { response };
+    } catch (err) {
+      this.log.warn({ caller, err }, 'legacy slice handler failed');
+      return { error: serviceError(grpc.status.INTERNAL, 'internal error') };
+    } finally {
+      slot.release();
+    }
+  }
+
   /** The grpc-js implementation to register on the AltsGrpcServer. */
   implementation(): StorageChallengeServiceServer {
-    const unimplemented = (_call: unknown, cb: grpc.sendUnaryData<never>): void => {
-      cb(serviceError(grpc.status.UNIMPLEMENTED, 'legacy slice proofs are not served by this node (not part of LEP-6)'));
-    };
+    const reader = this.opts.reader;
+    const blobs: BlobReader | undefined = reader?.get ? { get: (k) => reader.get!(k) } : undefined;
     return {
-      getSliceProof: unimplemented,
-      verifySliceProof: unimplemented,
+      getSliceProof: (call: grpc.ServerUnaryCall<GetSliceProofRequest, GetSliceProofResponse>, cb: grpc.sendUnaryData<GetSliceProofResponse>) => {
+        void this.legacy(call, () => answerSliceProof(call.request, this.opts.identity, blobs)).then(({ response, error }) => (error ? cb(error) : cb(null, response)));
+      },
+      verifySliceProof: (call: grpc.ServerUnaryCall<VerifySliceProofRequest, VerifySliceProofResponse>, cb: grpc.sendUnaryData<VerifySliceProofResponse>) => {
+        void this.legacy(call, () => answerVerifySlice(call.request, this.opts.identity)).then(({ response, error }) => (error ? cb(error) : cb(null, response)));
+      },
       getCompoundProof: (call: grpc.ServerUnaryCall<GetCompoundProofRequest, GetCompoundProofResponse>, cb: grpc.sendUnaryData<GetCompoundProofResponse>) => {
         let caller: string;
         try {

@@ -82,6 +82,12 @@ test('hostile GetCompoundProof requests each get the documented answer over lume
   const overlap = await call(c, base({ ranges: [{ start: 0n, end: 256n }, { start: 128n, end: 384n }, { start: 0n, end: 256n }] }));
   assert.equal(overlap.res?.ok, true);
   assert.deepEqual(overlap.res!.rangeBytes[0], overlap.res!.rangeBytes[2]);
+  // Legacy slice RPC on the same service: served from the local store, recipient_id is the server's identity.
+  const slice = await new Promise<{ ok: boolean; slice: Uint8Array; recipientId: string }>((resolve, reject) => {
+    (c as unknown as { getSliceProof: Function }).getSliceProof({ challengeId: 'l', epochId: 1n, seed: new Uint8Array(), fileKey: key, requestedStart: 0n, requestedEnd: 10n, challengerId: '', recipientId: 'spoof', observerIds: [] },
+      { deadline: Date.now() + 5000 }, (err: Error | null, res: { ok: boolean; slice: Uint8Array; recipientId: string }) => (err ? reject(err) : resolve(res)));
+  });
+  assert.deepEqual([slice.ok, slice.slice.length, slice.recipientId], [true, 10, server.address]);
   // Another node's name as challenger: refused outright, no bytes.
   await hard(base({ challengerAccount: testKey('someone-else').address }), grpc.status.PERMISSION_DENIED, /is not the request's challenger_account/);
 });
