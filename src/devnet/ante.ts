@@ -133,6 +133,9 @@ export function runAnte(tx: DecodedTx, env: AnteEnv): AnteResult {
   // Unique signers in order of first appearance across msgs (the SDK's GetSigners order).
   const signers: string[] = [];
   for (const m of tx.msgs) for (const s of env.signersOf(m)) if (!signers.includes(s)) signers.push(s);
+  // An explicit fee payer must sign too (the SDK appends it to the signer list).
+  const payer = authInfo.fee?.payer;
+  if (payer && !signers.includes(payer)) signers.push(payer);
   if (raw.signatures.length === 0 && !env.simulate) throw chainRuleError('sdk', 15, 'no signatures supplied');
   if (raw.signatures.length !== signers.length) {
     throw chainRuleError('sdk', 4, 'unauthorized', `wrong number of signers; expected ${signers.length}, got ${raw.signatures.length}`);
@@ -157,6 +160,7 @@ export function runAnte(tx: DecodedTx, env: AnteEnv): AnteResult {
       throw chainRuleError('sdk', 13, 'insufficient fee', `insufficient fees; got: ${formatCoins(feeCoins)} required: ${required}${FEE_DENOM}`);
     }
   }
+  if (fee?.granter) throw chainRuleError('sdk', 18, 'invalid request', 'fee grants are not supported by the devnet');
   const feePayer = fee?.payer || signers[0]!;
   if (!env.auth.getAccount(feePayer)) throw chainRuleError('sdk', 9, 'unknown address', `fee payer address: ${feePayer} does not exist`);
   const events: AbciEvent[] = [];
