@@ -6,7 +6,7 @@
  * challenge them before the report goes out; the epoch is never stalled on them forever.
  */
 import type { HostReport, StorageChallengeObservation, StorageProofResult } from '../gen/lumera/audit/v1/audit.js';
-import { StorageProofBucketType, StorageTruthEnforcementMode } from '../deterministic/index.js';
+import { StorageProofBucketType, StorageProofResultClass, StorageTruthEnforcementMode } from '../deterministic/index.js';
 import { isEpochReportDuplicate, isTransient } from '../chain/errors.js';
 import { errorMessage } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -39,26 +39,27 @@ function descriptor(r: StorageProofResult): string {
   return [r.targetSupernodeAccount, r.bucketType, r.ticketId, r.artifactClass, r.artifactOrdinal].join('\u0000');
 }
 
-/** Keeps rows the chain can accept for this assignment and mode; the rest is returned as `dropped`. */
+/**
+ * Keeps rows the chain can accept for this assignment and mode; the rest is returned as `dropped`. In FULL
+ * mode a real (ticketed) row wins over a NO_ELIGIBLE row for the same (target, bucket). Output keeps input order.
+ */
 export function selectRows(rows: readonly StorageProofResult[], assigned: readonly string[], full: boolean): { kept: StorageProofResult[]; dropped: StorageProofResult[] } {
   const allowed = new Set(assigned);
   const seen = new Set<string>();
   const perBucket = new Set<string>();
-  const kept: StorageProofResult[] = [];
-  const dropped: StorageProofResult[] = [];
-  for (const r of rows) {
+  const keep = new Set<StorageProofResult>();
+  const noEligible = (r: StorageProofResult) => (r.resultClass as number) === StorageProofResultClass.NO_ELIGIBLE_TICKET;
+  const order = [...rows.filter((r) => !noEligible(r)), ...rows.filter(noEligible)];
+  for (const r of order) {
     const d = descriptor(r);
     const coverage = `${r.targetSupernodeAccount}\u0000${r.bucketType}`;
     const counted = (r.bucketType as number) === StorageProofBucketType.RECENT || (r.bucketType as number) === StorageProofBucketType.OLD;
-    if (!allowed.has(r.targetSupernodeAccount) || seen.has(d) || (full && counted && perBucket.has(coverage))) {
-      dropped.push(r);
-      continue;
-    }
+    if (!allowed.has(r.targetSupernodeAccount) || seen.has(d) || (full && counted && perBucket.has(coverage))) continue;
     seen.add(d);
     if (counted) perBucket.add(coverage);
-    kept.push(r);
+    keep.add(r);
   }
-  return { kept, dropped };
+  return { kept: rows.filter((r) => keep.has(r)), dropped: rows.filter((r) => !keep.has(r)) };
 }
 
 /** FULL mode: (target, bucket) pairs of the assignment without a RECENT or OLD row. */

@@ -51,6 +51,7 @@ export class ChallengerService implements Startable {
   /** Chain refusals (not transient) per epoch: after `maxRefusals` the epoch is given up (no tx spam). */
   private readonly refusals = new Map<bigint, number>();
   private stopping = false;
+  private warnedFull: bigint | undefined;
 
   constructor(private readonly o: ChallengerServiceOptions) {
     this.log = o.logger ?? silentLogger();
@@ -94,6 +95,10 @@ export class ChallengerService implements Startable {
     if (!anchor || anchor.epochId !== epochId) return;
 
     const mode = params.storageTruthEnforcementMode as number;
+    if (!this.o.dispatcher && mode === StorageTruthEnforcementMode.FULL && this.warnedFull !== epochId) {
+      this.warnedFull = epochId;
+      this.log.error({ epochId: String(epochId) }, 'chain enforcement is FULL but storage_challenge.lep6 is disabled: an assigned challenger cannot send the RECENT/OLD results FULL requires, so its report will be refused');
+    }
     if (this.o.dispatcher && params.scEnabled && mode !== StorageTruthEnforcementMode.UNSPECIFIED && !this.dispatched.has(epochId)) {
       if (await this.o.reporter.isReported(epochId)) return this.markDone(epochId);
       await this.o.dispatcher.dispatchEpoch(epochId); // an error leaves the epoch undispatched: retried next tick

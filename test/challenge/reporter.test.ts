@@ -111,6 +111,9 @@ test('the assignment is re-queried before submitting: rows for targets no longer
   const soft = selectRows(rows, ['A'], false);
   assert.deepEqual(soft.kept.map((r) => r.ticketId), ['t1', 't2', '']);
   assert.deepEqual(missingCoverage(full.kept, ['A', 'B']), [{ target: 'B', buckets: [B.RECENT, B.OLD] }]);
+  // FULL: a ticketed row beats a NO_ELIGIBLE row for the same (target, bucket), whatever the order.
+  const mixed = selectRows([row('A', B.RECENT, '', R.NO_ELIGIBLE_TICKET), row('A', B.RECENT, 't9', R.HASH_MISMATCH)], ['A'], true);
+  assert.deepEqual(mixed.kept.map((r) => r.ticketId), ['t9']);
 });
 
 test('TestNormalizeProbeHost and TCP probes (open, refused, unresolvable, bad port)', async (t) => {
