@@ -1,5 +1,5 @@
 /** x/auth for the devnet: account numbers, sequences and pubkeys, kept in a plain object (snapshot-friendly). */
-import { addressBytes } from './address.js';
+import { decodeAddress } from '../crypto/account-keys.js';
 import type { AccountInfo, AuthKeeper } from './modules/types.js';
 
 export interface AuthState {
@@ -17,7 +17,7 @@ export class Auth implements AuthKeeper {
   ensureAccount(address: string): AccountInfo {
     const existing = this.state.accounts[address];
     if (existing) return existing;
-    addressBytes(address, 'address');
+    decodeAddress(address, 'address');
     const acc: AccountInfo = { address, accountNumber: this.state.nextAccountNumber, sequence: 0n };
     this.state.nextAccountNumber += 1n;
     this.state.accounts[address] = acc;

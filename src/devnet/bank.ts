@@ -1,7 +1,7 @@
 /** x/bank for the devnet: balances per address and denom; errors with the SDK's codes and texts. */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toBech32 } from '@cosmjs/encoding';
-import { addressBytes } from './address.js';
+import { decodeAddress } from '../crypto/account-keys.js';
 import { chainRuleError, type BankKeeper, type Coin } from './modules/types.js';
 import type { Auth } from './auth.js';
 
@@ -35,7 +35,7 @@ export class Bank implements BankKeeper {
   }
 
   send(from: string, to: string, coins: Coin[]): void {
-    addressBytes(to, 'to_address');
+    decodeAddress(to, 'to_address');
     this.subtract(from, coins);
     this.add(to, coins);
   }

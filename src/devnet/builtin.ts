@@ -12,7 +12,7 @@ import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { GetNodeInfoRequest, GetNodeInfoResponse } from 'cosmjs-types/cosmos/base/tendermint/v1beta1/query';
-import { isLumeraAddress as isValidAddress } from './address.js';
+import { isValidAddress } from '../crypto/account-keys.js';
 import {
   ChainQueryError, ChainRuleError, chainRuleError, type AccountInfo, type DevnetModule, type QueryHandler,
 } from './modules/types.js';

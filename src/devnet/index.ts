@@ -102,7 +102,7 @@ async function start(opts: DevnetOptions, logger: Logger, files: ChainFiles | un
     genesisFile = { genesis, funded: [...sn, ...accts].map((a) => ({ address: a.address, amount: balance })), moduleParams, fundedAccounts: fundedCount };
     files?.writeGenesis(genesisFile);
   }
-  // structuredClone keeps Date; the decoded file has genesisTime as an ISO string.
+  // A resumed genesis comes back from JSON with genesisTime as an ISO string.
   if (!(genesisFile.genesis.genesisTime instanceof Date)) genesisFile.genesis.genesisTime = new Date(String(genesisFile.genesis.genesisTime));
 
   const node = await DevnetNode.create(genesisFile, { minGasPrice, blockMs, autoBlocks: opts.autoBlocks ?? true, files, logger }, saved);

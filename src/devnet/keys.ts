@@ -8,8 +8,7 @@ import { Bip39, EnglishMnemonic } from '@cosmjs/crypto';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { fromHex, toHex, toBech32 } from '@cosmjs/encoding';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { addressFromPubKey, publicKeyOf } from '../crypto/account-keys.js';
-import { addressBytes } from './address.js';
+import { addressFromPubKey, decodeAddress, publicKeyOf } from '../crypto/account-keys.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import type { DevnetAccount } from './api.js';
 
@@ -86,5 +85,5 @@ export async function devnetAccount(label: string): Promise<DevnetAccount> {
 
 /** `lumeravaloper1…` over the same 20 bytes as an account address. */
 export function valoperAddress(account: string): string {
-  return toBech32('lumeravaloper', addressBytes(account, 'account'));
+  return toBech32('lumeravaloper', decodeAddress(account, 'account'));
 }
