@@ -64,8 +64,8 @@ export interface UploadOptions {
   holders?: number;
   /**
    * Holders per symbol. Default 1: RaptorQ itself is the redundancy (≈ 6× the file in symbols, any K + a few
-   * decode), so spreading distinct symbols over the holders survives the loss of all but one holder for
-   * files over 64 KiB, at a sixth of the traffic of full copies.
+   * decode), so with three holders each holds ≈ 2K symbols and any one of them suffices for files over
+   * 64 KiB, at a sixth of the traffic of full copies.
    */
   symbolReplicas?: number;
   fileName?: string;

@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { connectLumeraClient, type LumeraClient } from '../chain/client.js';
@@ -212,7 +212,7 @@ export function registerCascadeCommands(program: Command): void {
       try {
         const r = await uploadCascadeFile({
           filePath: path, chain: s.chain, creator: s.key, dialer, finalizers: await finalizersFor(o, s, opened), holders, symbolReplicas: replicas,
-          public: o.private !== true, workDir: dirname(path),
+          public: o.private !== true,
           progress: (p: UploadProgress) => progress.update(p.phase, p.done, p.total, p.phase === 'store' ? 'bytes' : 'items'),
         });
         progress.stop();
