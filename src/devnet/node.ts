@@ -10,6 +10,7 @@ import { DevnetApp, type AppState, type BlockRecord } from './app.js';
 import { BlockStore, type IndexedTx } from './block-store.js';
 import { bankModule, serviceQueries } from './builtin.js';
 import { ChainFiles } from './persistence.js';
+import { txServiceQueries } from './tx-service.js';
 import { loadModuleFactories } from './module-registry.js';
 import type { DevnetGenesis, DevnetModule, ModuleDeps } from './modules/types.js';
 import type { ValidatorIdentity } from './rpc-format.js';
@@ -86,7 +87,7 @@ export class DevnetNode {
     }
     for (const name of ['supernode', 'action', 'audit']) if (!loaded.has(name)) node.missingModules.push(name);
     if (node.missingModules.length) opts.logger.warn({ missing: node.missingModules }, 'devnet modules not present in this build; running without them');
-    app.setModules(modules, serviceQueries(app));
+    app.setModules(modules, { ...serviceQueries(app), ...txServiceQueries(node.store) });
     if (saved) {
       app.restore(saved.state);
       for (const b of saved.blocks) node.store.add(b);

@@ -130,3 +130,28 @@ test('abci_query at a past height answers from that height; unknown or future he
   assert.match(pruned.log, /^failed to load state at height \d+; version does not exist \(latest height: \d+\): invalid request$/);
   assert.equal((await balanceAt()).amount, before.amount + 1234n, 'live state restored after a historical query');
 });
+
+test('tx service over ABCI query: GetTx by hash and GetTxsEvent by event, as the Go supernode calls them', async () => {
+  const { GetTxRequest, GetTxResponse, GetTxsEventRequest, GetTxsEventResponse } = await import('cosmjs-types/cosmos/tx/v1beta1/service');
+  const [a, b] = [devnet.accounts[1]!, devnet.accounts[0]!];
+  const acc = await account(a.address);
+  const tx = signTx({ ...a, chainId: devnet.chainId, accountNumber: acc.accountNumber, sequence: acc.sequence, msgs: [sendMsg(a.address, b.address, 11n)] });
+  assert.equal((await rpc(devnet.rpcUrl, 'broadcast_tx_sync', { tx: b64(tx) })).body.result.code, 0);
+  await devnet.produceBlock();
+  const hash = toHex(sha256(tx)).toUpperCase();
+  const q = async (path: string, data: Uint8Array) => (await rpc(devnet.rpcUrl, 'abci_query', { path, data: toHex(data) })).body.result.response;
+  const got = await q('/cosmos.tx.v1beta1.Service/GetTx', GetTxRequest.encode({ hash }).finish());
+  assert.equal(got.code, 0, got.log);
+  const res = GetTxResponse.decode(fromBase64(got.value));
+  assert.equal(res.txResponse?.txhash, hash);
+  assert.equal(res.txResponse?.code, 0);
+  assert.equal(res.txResponse?.height, devnet.height());
+  assert.equal(res.tx?.body?.messages[0]?.typeUrl, '/cosmos.bank.v1beta1.MsgSend');
+  const missing = await q('/cosmos.tx.v1beta1.Service/GetTx', GetTxRequest.encode({ hash: '00'.repeat(32) }).finish());
+  assert.equal(missing.code, 38);
+  const ev = await q('/cosmos.tx.v1beta1.Service/GetTxsEvent', GetTxsEventRequest.encode(GetTxsEventRequest.fromPartial({ events: [`message.sender='${a.address}'`, `tx.height=${devnet.height()}`] })).finish());
+  assert.equal(ev.code, 0, ev.log);
+  const list = GetTxsEventResponse.decode(fromBase64(ev.value));
+  assert.deepEqual(list.txResponses.map((t) => t.txhash), [hash]);
+  assert.equal(list.total, 1n);
+});
