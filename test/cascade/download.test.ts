@@ -15,6 +15,7 @@ import { generateIdFiles, indexFiles, indexJson } from '../../src/cascade/id-fil
 import { CascadeMetadata } from '../../src/gen/lumera/action/v1/metadata.js';
 import { ActionState } from '../../src/gen/lumera/action/v1/action_state.js';
 import { SupernodeError } from '../../src/util/errors.js';
+import { placeSymbols } from '../../src/cascade/upload.js';
 import { FakePeers, fakeDownloadChain, keyOf, makeTestAction, type TestAction } from './upload-helpers.js';
 
 const creator = keyOf('creator');
@@ -168,4 +169,18 @@ test('download: unknown, unfinished and unreachable actions are typed errors', w
   await assert.rejects(downloadCascadeFile({ actionId: 'x', outPath: out, chain, peers }), (e) => e instanceof SupernodeError && e.code === 'INVALID_ARGUMENT');
   await assert.rejects(downloadCascadeFile({ actionId: '8', outPath: join(dir, 'no', 'such', 'dir'), chain, peers }), (e) => e instanceof SupernodeError && e.code === 'INVALID_ARGUMENT');
   assertUntouched(dir, out);
+}));
+
+test('download: with the upload placement (one holder per symbol), any single holder of three suffices', withDir(async (dir) => {
+  const a = makeTestAction({ creator, superNodes: [H1!] }); // K = 4, 20 symbols
+  const placement = placeSymbols([H1!, H2!, H3!], [...a.symbols.keys()], 1);
+  for (const only of [H1!, H2!, H3!]) {
+    const peers = new FakePeers();
+    peers.holders.set(only, new Map([...a.layoutFiles, ...a.indexFiles].map((f) => [f.id, f.bytes])));
+    for (const id of placement.get(only)!) peers.holders.get(only)!.set(id, a.symbols.get(id)!);
+    for (const h of [H1!, H2!, H3!]) if (h !== only) peers.down.add(h);
+    const out = join(dir, `out-${only.slice(-6)}.bin`);
+    await downloadCascadeFile(opts(a, peers, out));
+    assert.ok(readFileSync(out).equals(Buffer.from(a.data)), `holder ${only} alone`);
+  }
 }));

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -14,6 +14,8 @@ import { downloadCascadeFile } from '../../src/cascade/download.js';
 import { chainAcceptsIndexSignature } from '../../src/cascade/signatures.js';
 import { indexFiles } from '../../src/cascade/id-files.js';
 import { blake3Base58 } from '../../src/cascade/hash.js';
+import { isCascadeError } from '../../src/cascade/errors.js';
+import { MAX_CASCADE_FILE_BYTES } from '../../src/cascade/params.js';
 import { makeFile } from '../../src/cascade/patterns.js';
 import type { Action } from '../../src/gen/lumera/action/v1/action.js';
 import { ActionState } from '../../src/gen/lumera/action/v1/action_state.js';
@@ -202,3 +204,23 @@ test('upload: an unreachable holder is dropped and its symbols go to the other h
   await downloadCascadeFile({ actionId: r.actionId, outPath: out, chain: { getAction: (id) => chain.getAction(id), listSupernodes: async () => sns.map((k) => ({ supernodeAccount: k.address }) as never) }, peers: new GrpcArtefactPeers(dialer, 10_000) });
   assert.ok(readFileSync(out).equals(Buffer.from(data)));
 }, [sns[2]!.address]));
+
+test('upload: empty and oversized files are refused before the chain is asked anything', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cascade-upload-size-'));
+  try {
+    const chain = new UploadFakeChain();
+    const asked: string[] = [];
+    const spy = new Proxy(chain, { get: (t, p, r) => (asked.push(String(p)), Reflect.get(t, p, r)) });
+    const empty = join(dir, 'empty.bin');
+    writeFileSync(empty, '');
+    const huge = join(dir, 'huge.bin');
+    writeFileSync(huge, '');
+    truncateSync(huge, MAX_CASCADE_FILE_BYTES + 1); // sparse: nothing is read
+    const dialer = { client: async () => { throw new Error('no peer should be dialled'); } };
+    await assert.rejects(uploadCascadeFile({ filePath: empty, chain: spy, creator, dialer, finalizers: [chain.finalizer(sns[0]!.address)] }), (e) => isCascadeError(e, 'CASCADE_EMPTY_FILE'));
+    await assert.rejects(uploadCascadeFile({ filePath: huge, chain: spy, creator, dialer, finalizers: [chain.finalizer(sns[0]!.address)] }), (e) => isCascadeError(e, 'CASCADE_FILE_TOO_LARGE') && e.details.limit === MAX_CASCADE_FILE_BYTES);
+    assert.deepEqual(asked, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
