@@ -27,7 +27,7 @@ import { indexFiles, parseLayoutFile } from '../cascade/id-files.js';
 import { blake3Base58 } from '../cascade/hash.js';
 import { errorMessage } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { MAX_ARTEFACT_BYTES, MAX_FETCH_KEYS, MESSAGE_TARGET_BYTES } from './artefact-peers.js';
+import { MAX_ARTEFACT_BYTES, MAX_FETCH_KEYS } from './artefact-peers.js';
 import type { HealChain } from './chain.js';
 
 export interface ArtefactPeerServerOptions {
@@ -40,6 +40,9 @@ export interface ArtefactPeerServerOptions {
   /** Called after each stored blob (e.g. to index key → action). */
   onStored?: (actionId: string, key: string) => void | Promise<void>;
 }
+
+/** Keys read concurrently and sent as one message (16 symbols ≈ 1 MiB). */
+const READ_GROUP = 16;
 
 function statusError(code: grpc.status, details: string): grpc.ServiceError {
   return Object.assign(new Error(`${code} ${grpc.status[code]}: ${details}`), { code, details, metadata: new grpc.Metadata() });
@@ -100,29 +103,24 @@ export function createArtefactPeerService(opts: ArtefactPeerServerOptions): Heal
     call.on('cancelled', () => {
       cancelled = true;
     });
-    try {
-      let batch: Array<{ key: string; data: Uint8Array }> = [];
-      let bytes = 0;
-      for (const key of keys) {
-        if (cancelled) return;
-        let data: Uint8Array;
-        try {
-          if (!(await storeOf().has(key))) continue;
-          data = await storeOf().get(key);
-        } catch (err) {
-          log.warn({ key, err: errorMessage(err) }, 'artefact not served (read or content check failed)');
-          continue;
-        }
-        batch.push({ key, data });
-        bytes += data.length;
-        if (bytes >= MESSAGE_TARGET_BYTES) {
-          if (!call.write({ artefacts: batch })) await waitDrain(call);
-          batch = [];
-          bytes = 0;
-        }
+    // Blobs are read (and content-checked) a group at a time, concurrently, so the disk round trips of one
+    // group overlap instead of leaving the stream idle between messages.
+    const read = async (key: string): Promise<{ key: string; data: Uint8Array } | undefined> => {
+      try {
+        if (!(await storeOf().has(key))) return undefined;
+        return { key, data: await storeOf().get(key) };
+      } catch (err) {
+        log.warn({ key, err: errorMessage(err) }, 'artefact not served (read or content check failed)');
+        return undefined;
       }
-      if (batch.length > 0 && !cancelled) call.write({ artefacts: batch });
-      call.end();
+    };
+    try {
+      for (let i = 0; i < keys.length && !cancelled; i += READ_GROUP) {
+        const group = (await Promise.all(keys.slice(i, i + READ_GROUP).map(read))).filter((x): x is { key: string; data: Uint8Array } => x !== undefined);
+        if (group.length === 0 || cancelled) continue;
+        if (!call.write({ artefacts: group })) await waitDrain(call);
+      }
+      if (!cancelled) call.end();
     } catch (err) {
       call.emit('error', statusError(grpc.status.INTERNAL, `fetch artefacts: ${errorMessage(err)}`));
     }
