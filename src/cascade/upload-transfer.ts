@@ -67,8 +67,10 @@ export async function storeOnHolder(dialer: ClientDialer, holder: string, action
     call.end();
   } catch (err) {
     call.cancel();
-    await done;
-    throw new UploadTransferError(`store on ${holder} for action ${actionId}: ${(err as Error).message}`, where, { cause: err });
+    // The holder's own refusal (when it ended the call first) says more than our failed write.
+    const r = await done;
+    const cause = !r.ok && typeof (r.err as Partial<grpc.ServiceError>).code === 'number' && (r.err as grpc.ServiceError).code !== 1 ? r.err : err;
+    throw new UploadTransferError(`store on ${holder} for action ${actionId}: ${(cause as Partial<grpc.ServiceError>).details ?? (cause as Error).message}`, where, { cause });
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
