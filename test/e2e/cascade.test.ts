@@ -69,6 +69,8 @@ describe('e2e cascade', { timeout: TIMEOUT * 2 }, () => {
     writeFileSync(input, randomBytes(300_000));
     const up = await run(['cascade', 'upload', input, '--devnet', home, '--key', 'cli'], 60_000);
     assert.equal(up.code, 0, `upload failed: ${up.stderr}`);
+    // stderr is not a terminal here: plain progress lines, one per phase.
+    for (const phase of ['encode', 'request', 'store', 'finalize']) assert.match(up.stderr, new RegExp(`^${phase}\\.\\.\\.$`, 'm'));
     const actionId = up.stdout.trim().split('\n').at(-1)!;
     assert.match(actionId, /^[0-9]+$/, `stdout: ${up.stdout}`);
     const action = await c.creator.getAction(actionId);
