@@ -11,7 +11,7 @@ import { BlockStore, type IndexedTx } from './block-store.js';
 import { bankModule, serviceQueries } from './builtin.js';
 import { ChainFiles } from './persistence.js';
 import { txServiceQueries } from './tx-service.js';
-import { loadModuleFactories } from './module-registry.js';
+import { MODULE_FACTORIES } from './module-registry.js';
 import type { DevnetGenesis, DevnetModule, ModuleDeps } from './modules/types.js';
 import type { ValidatorIdentity } from './rpc-format.js';
 
@@ -40,7 +40,6 @@ export class DevnetNode {
   private stopped = false;
   private heightWaiters: { height: bigint; resolve: () => void; reject: (e: Error) => void }[] = [];
   private txWaiters = new Map<string, ((t: IndexedTx) => void)[]>();
-  readonly missingModules: string[] = [];
 
   private constructor(readonly genesisFile: GenesisFile, private readonly opts: NodeOptions) {
     this.app = new DevnetApp({ chainId: genesisFile.genesis.chainId, minGasPrice: opts.minGasPrice, maxTxsPerBlock: 2000, maxMempoolTxs: 10000, queryHistoryBlocks: 64 });
@@ -71,22 +70,11 @@ export class DevnetNode {
     }
     const modules: DevnetModule[] = [bankModule(app)];
     byName.set('bank', modules[0]!);
-    const loaded = new Set<string>();
-    for (const { name, create } of await loadModuleFactories()) {
-      let m: DevnetModule;
-      try {
-        m = create({ deps, genesis: genesisFile.genesis, overrides: genesisFile.moduleParams[name] ?? {} });
-      } catch (err) {
-        // A module whose dependency is absent from this (partial) build is skipped like a missing one.
-        if (err instanceof SupernodeError && err.code === 'DEVNET_MODULE') continue;
-        throw err;
-      }
+    for (const { name, create } of MODULE_FACTORIES) {
+      const m = create({ deps, genesis: genesisFile.genesis, overrides: genesisFile.moduleParams[name] ?? {} });
       byName.set(m.name, m);
       modules.push(m);
-      loaded.add(name);
     }
-    for (const name of ['supernode', 'action', 'audit']) if (!loaded.has(name)) node.missingModules.push(name);
-    if (node.missingModules.length) opts.logger.warn({ missing: node.missingModules }, 'devnet modules not present in this build; running without them');
     app.setModules(modules, { ...serviceQueries(app), ...txServiceQueries(node.store) });
     if (saved) {
       app.restore(saved.state);
