@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '../util/errors.js';
 import { moduleLogger, rootLogger } from '../util/logger.js';
 import { startDaemon } from '../node/lifecycle-startup.js';
 import { untilShutdown } from '../node/signals.js';
+import { installProcessGuards } from '../node/lifecycle-guards.js';
 
 export interface StartOptions {
   // config
@@ -80,6 +81,9 @@ export function registerStartCommands(program: Command): void {
         process.off('SIGINT', early);
       }
       const rt = runtime;
+      const guards = installProcessGuards(log, () => {
+        void rt.stop().finally(() => process.exit(1));
+      });
       process.stdout.write(
         `supernode ${rt.node.identity} running: peer port ${rt.node.port}, services ${rt.node.serviceNames.join(', ')}` +
           `, status ${rt.statusAddress ? `http://${rt.statusAddress}/status` : 'off'}, metrics ${rt.metricsAddress ? `http://${rt.metricsAddress}/metrics` : 'off'}\n`,
@@ -88,6 +92,7 @@ export function registerStartCommands(program: Command): void {
         const clean = await rt.stop();
         if (!clean) process.exitCode = 1;
       }, { log });
+      guards.uninstall();
       process.stdout.write(`supernode stopped (${signal})\n`);
     });
 }

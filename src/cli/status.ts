@@ -20,7 +20,7 @@ interface StatusOptions {
 /** GET http://<address>/status → the daemon's report (JSON text and parsed). */
 export function fetchStatus(address: string, timeoutMs = 10_000): Promise<{ text: string; report: StatusReport }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`http://${address}/status`, { timeout: timeoutMs }, (res) => {
+    const req = http.get(`http://${address}/status`, { timeout: timeoutMs, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { startDevnet, type Devnet } from '../devnet/index.js';
+import type { DevnetOptions } from '../devnet/api.js';
 import { connectLumeraClient, type LumeraClient } from '../chain/client.js';
 import { signingKeyFromMnemonic, type SigningKey } from '../chain/keys.js';
 import type { TxPipelineOptions } from '../chain/tx-pipeline.js';
@@ -20,7 +21,7 @@ import { encodeBytes } from '../cascade/codec.js';
 import { dataHashB64 } from '../cascade/hash.js';
 import { indexFiles, indexJson, layoutB64, layoutFiles } from '../cascade/id-files.js';
 import { ArtefactStore } from '../store/artefacts.js';
-import { DaemonRuntime } from '../node/lifecycle.js';
+import { DaemonRuntime, type DaemonRuntimeOptions } from '../node/lifecycle.js';
 import { silentLogger } from '../util/logger.js';
 
 /** Fast inclusion polling: blocks come every 100 ms. */
@@ -74,12 +75,18 @@ export class DemoNetwork {
   creator!: LumeraClient;
   creatorKey!: SigningKey;
 
-  private constructor(readonly devnet: Devnet, readonly dir: string) {}
+  private constructor(public devnet: Devnet, readonly dir: string, private readonly devnetOptions: DevnetOptions) {}
 
-  static async start(dir: string, nodes = 4): Promise<DemoNetwork> {
+  /**
+   * `persistChain` keeps the chain state under `<dir>/chain` on a fixed RPC port so that stopChain() /
+   * startChain() can take the chain away and bring it back (hardening tests).
+   */
+  static async start(dir: string, nodes = 4, o: { persistChain?: boolean } = {}): Promise<DemoNetwork> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const devnet = await startDevnet({
-      supernodes: nodes, blockMs: 100, epochBlocks: 12, supernodeBasePort: await freeBasePort(nodes), fundedAccounts: 1,
+    const basePort = await freeBasePort(nodes + 1);
+    const devnetOptions: DevnetOptions = {
+      ...(o.persistChain ? { home: join(dir, 'chain'), rpcPort: basePort + 2 * nodes } : {}),
+      supernodes: nodes, blockMs: 100, epochBlocks: 12, supernodeBasePort: basePort, fundedAccounts: 1,
       moduleParams: { action: { maxRaptorQSymbols: 2 } },
       auditParams: {
         storage_truth_enforcement_mode: 'SHADOW',
@@ -93,8 +100,9 @@ export class DemoNetwork {
         storage_truth_heal_deadline_epochs: 20,
         storage_truth_probation_epochs: 1,
       },
-    }, silentLogger());
-    const n = new DemoNetwork(devnet, dir);
+    };
+    const devnet = await startDevnet(devnetOptions, silentLogger());
+    const n = new DemoNetwork(devnet, dir, devnetOptions);
     try {
       for (const [i, a] of devnet.supernodes.entries()) {
         const key = await signingKeyFromMnemonic(a.mnemonic);
@@ -128,11 +136,22 @@ export class DemoNetwork {
     }, { baseDir: n.baseDir });
   }
 
-  async startNode(i: number): Promise<DaemonRuntime> {
+  /** Stops the chain (state saved when persistChain); the daemons keep running and see it unreachable. */
+  async stopChain(): Promise<void> {
+    await this.devnet.stop();
+  }
+
+  /** Brings a persisted chain back on the same RPC port, resuming from its saved state. */
+  async startChain(): Promise<void> {
+    if (!this.devnetOptions.home) throw new Error('startChain needs a network started with persistChain');
+    this.devnet = await startDevnet(this.devnetOptions, silentLogger());
+  }
+
+  async startNode(i: number, extra: Partial<Omit<DaemonRuntimeOptions, 'config' | 'key' | 'chain'>> = {}): Promise<DaemonRuntime> {
     const n = this.nodes[i]!;
     if (n.runtime) throw new Error(`${n.name} is already running`);
     const logger = pino({ level: 'info', base: { node: n.name } }, pino.destination({ dest: n.logFile, append: true, sync: true }));
-    const runtime = new DaemonRuntime({ config: this.configFor(n), key: n.key, chain: await this.client(n.key), logger, summaryIntervalMs: 10_000, drainDeadlineMs: 15_000 });
+    const runtime = new DaemonRuntime({ config: this.configFor(n), key: n.key, chain: await this.client(n.key), logger, summaryIntervalMs: 10_000, drainDeadlineMs: 15_000, ...extra });
     await runtime.start();
     n.runtime = runtime;
     return runtime;
@@ -145,8 +164,8 @@ export class DemoNetwork {
     await rt?.stop();
   }
 
-  async startAll(): Promise<void> {
-    await Promise.all(this.nodes.map((n) => this.startNode(n.index)));
+  async startAll(extra: (i: number) => Partial<Omit<DaemonRuntimeOptions, 'config' | 'key' | 'chain'>> = () => ({})): Promise<void> {
+    await Promise.all(this.nodes.map((n) => this.startNode(n.index, extra(n.index))));
   }
 
   store(n: DemoNode): Promise<ArtefactStore> {

@@ -14,6 +14,7 @@ export interface MetricSources {
   inboundPeerConnections(): number;
   outboundPeerChannels(): number;
   loopFailures(): number;
+  unhandledRejections(): number;
 }
 
 export interface NodeMetrics {
@@ -58,6 +59,13 @@ export function createNodeMetrics(sources: MetricSources, opts: { processMetrics
     collect() {
       this.reset();
       this.inc(sources.loopFailures());
+    },
+  });
+  m.counter({
+    name: 'unhandled_rejections_total', help: 'Promise rejections nobody handled (logged; the daemon kept running)',
+    collect() {
+      this.reset();
+      this.inc(sources.unhandledRejections());
     },
   });
   const chainRpcSeconds = m.histogram({ name: 'chain_rpc_duration_seconds', help: 'Chain client call latency by method', labelNames: ['method', 'outcome'] as const, buckets: RPC_BUCKETS });

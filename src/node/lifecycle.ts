@@ -17,7 +17,11 @@ import { AdminServer } from './admin-server.js';
 import { SupernodeNode, type SupernodeNodeOptions } from './daemon.js';
 import { Notifier } from './notifier.js';
 import { TickLoop } from './startable.js';
+import { guardCounters } from './lifecycle-guards.js';
 import { collectStatus, type StatusReport } from './status.js';
+
+/** Per-caller proof burst at the recipient (see the constructor). */
+export const RECIPIENT_BURST = 8;
 
 export type DaemonState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -64,6 +68,7 @@ export class DaemonRuntime {
       inboundPeerConnections: () => node?.server?.connectionCount ?? 0,
       outboundPeerChannels: () => node?.dialer?.size ?? 0,
       loopFailures: () => TickLoop.failures,
+      unhandledRejections: () => guardCounters.unhandledRejections,
     }, { processMetrics: o.processMetrics });
     this.chain = timedChainClient(o.chain, this.metrics.chainRpcSeconds);
     node = new SupernodeNode({
@@ -73,6 +78,11 @@ export class DaemonRuntime {
       logger: this.log,
       proofCaller: timedProofCaller(() => new DialerProofCaller(node!.dialer!), this.metrics.peerRpcSeconds),
       ...o.node,
+      // One caller must not be able to hold every proof slot: the recipient checks the global in-flight cap
+      // (32) before the caller's token bucket, so a burst larger than the cap (the default is 40) lets a
+      // single flooding peer fill all slots and starve the others. A burst of 8 leaves 24 slots for them
+      // and is far above what an honest challenger sends one target per epoch.
+      recipient: { perCallerBurst: RECIPIENT_BURST, ...o.node?.recipient },
     });
     this.node = node;
   }

@@ -18,14 +18,14 @@ export function untilShutdown(stop: (signal: NodeJS.Signals) => Promise<void>, o
   const signals = o.signals ?? ['SIGTERM', 'SIGINT'];
   const forceExit = o.forceExit ?? ((code: number) => process.exit(code));
   return new Promise((resolve, reject) => {
-    let first: NodeJS.Signals | undefined;
+    let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
-      if (first !== undefined) {
+      if (stopping) {
         o.log.warn({ signal }, 'second signal: forcing exit without waiting for in-flight work');
         forceExit(FORCED_EXIT_CODE);
         return;
       }
-      first = signal;
+      stopping = true;
       o.log.info({ signal }, 'shutting down: no new work, draining in-flight work (send the signal again to force exit)');
       stop(signal).then(
         () => {
