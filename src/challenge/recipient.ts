@@ -107,14 +107,14 @@ export async function answerCompoundProof(req: GetCompoundProofRequest | null | 
   if (total > BigInt(aggregate)) return hardError(status.INVALID_ARGUMENT, `aggregate range bytes ${total} exceeds cap ${aggregate}`);
   if (!ctx.reader) return soft(req, 'artifact reader not configured');
 
+  // Reads run concurrently (each under its own deadline); the first failure in request order is reported.
+  const reader = ctx.reader;
+  const settled = await Promise.allSettled(ranges.map((r) => withDeadline(reader.readRange(req.artifactKey, Number(r.start), Number(r.end)), ctx.readTimeoutMs)));
   const rangeBytes: Uint8Array[] = [];
-  for (let i = 0; i < ranges.length; i++) {
-    const r = ranges[i]!;
-    try {
-      rangeBytes.push(await withDeadline(ctx.reader.readRange(req.artifactKey, Number(r.start), Number(r.end)), ctx.readTimeoutMs));
-    } catch (err) {
-      return soft(req, `read range[${i}] [${r.start},${r.end}): ${errorMessage(err)}`);
-    }
+  for (let i = 0; i < settled.length; i++) {
+    const s = settled[i]!;
+    if (s.status === 'rejected') return soft(req, `read range[${i}] [${ranges[i]!.start},${ranges[i]!.end}): ${errorMessage(s.reason)}`);
+    rangeBytes.push(s.value);
   }
   const joined = Buffer.concat(rangeBytes);
   const proofHashHex = Buffer.from(blake3(joined)).toString('hex');
