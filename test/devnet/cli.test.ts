@@ -53,7 +53,7 @@ test('supernode devnet start: prints RPC URL, chain id and key files, serves RPC
     const status = await rpc(url, 'status');
     assert.equal(status.body.result.node_info.network, 'lumera-devnet-1');
     first.kill('SIGTERM');
-    assert.equal(await first.exit, 0);
+    assert.equal(await first.exit, 0, first.output());
     const stopped = /devnet stopped at height (\d+)/.exec(first.output());
     assert.ok(stopped, first.output());
 
@@ -62,10 +62,10 @@ test('supernode devnet start: prints RPC URL, chain id and key files, serves RPC
     const height = Number((await rpc(url2, 'status')).body.result.sync_info.latest_block_height);
     assert.ok(height >= Number(stopped[1]), `resumed at ${height}, stopped at ${stopped[1]}`);
     second.kill('SIGTERM');
-    assert.equal(await second.exit, 0);
+    assert.equal(await second.exit, 0, second.output());
 
     const bad = run(['devnet', 'start', '--home', home, '--supernodes', 'many']);
-    assert.equal(await bad.exit, 2);
+    assert.equal(await bad.exit, 2, bad.output());
     assert.match(bad.output(), /--supernodes must be an integer/);
   } finally {
     rmSync(home, { recursive: true, force: true });
