@@ -53,7 +53,7 @@ export async function reconstructAndClaim(deps: HealerDeps, op: HealOp, signal: 
       await deps.staging.remove(dir);
       throw new HealError('HEAL_RECONSTRUCT_FAILED', `heal op ${op.healOpId}: empty manifest hash`);
     }
-    await deps.hooks?.afterStage?.(op, staged.dir);
+    await deps.hooks?.afterStage?.(op, staged.dir, signal);
     try {
       deps.claims.insertPending({ healOpId: op.healOpId, ticketId: op.ticketId, manifestHash, stagingDir: staged.dir });
     } catch (err) {
@@ -73,7 +73,7 @@ export async function reconstructAndClaim(deps: HealerDeps, op: HealOp, signal: 
       deps.metrics.inc(METRIC, 'result=deadline_skipped');
       return;
     }
-    await deps.hooks?.beforeClaimSubmit?.(op);
+    await deps.hooks?.beforeClaimSubmit?.(op, signal);
     // The per-op deadline (chain deadline epoch or hard cap) may have passed while we rebuilt: no fee-burning
     // submit after it. The pending row stays; the resume flow settles it against the chain.
     throwIfAborted(signal, `heal op ${op.healOpId} claim`);
@@ -100,7 +100,7 @@ export async function reconstructAndClaim(deps: HealerDeps, op: HealOp, signal: 
       deps.metrics.inc(METRIC, 'result=submit_error');
       throw err;
     }
-    await deps.hooks?.afterClaimSubmitted?.(op);
+    await deps.hooks?.afterClaimSubmitted?.(op, signal);
     try {
       deps.claims.markSubmitted(op.healOpId);
     } catch (err) {

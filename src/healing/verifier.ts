@@ -96,17 +96,17 @@ export async function verifyAndSubmit(deps: VerifierDeps, op: HealOp, signal: Ab
       deps.metrics.inc(METRIC, 'result=deadline_skipped');
       return;
     }
-    await deps.hooks?.beforeVerifyFetch?.(op);
+    await deps.hooks?.beforeVerifyFetch?.(op, signal);
     const vote = await decideVote(deps, op, expected, signal);
     throwIfAborted(signal, `heal op ${op.healOpId} vote`); // past the per-op deadline: no fee-burning submit
-    await submitVote(deps, op, vote);
+    await submitVote(deps, op, vote, signal);
   } finally {
     release();
   }
 }
 
 /** R3.6.5: pending row → MsgSubmitHealVerification → submitted row. */
-export async function submitVote(deps: Pick<VerifierDeps, 'self' | 'chain' | 'verifications' | 'metrics' | 'logger' | 'hooks'>, op: HealOp, vote: Vote): Promise<void> {
+export async function submitVote(deps: Pick<VerifierDeps, 'self' | 'chain' | 'verifications' | 'metrics' | 'logger' | 'hooks'>, op: HealOp, vote: Vote, signal: AbortSignal = new AbortController().signal): Promise<void> {
   const label = `verified=${vote.verified}`;
   try {
     deps.verifications.insertPending({ healOpId: op.healOpId, verifierAccount: deps.self, verified: vote.verified, verificationHash: vote.verificationHash });
@@ -134,7 +134,7 @@ export async function submitVote(deps: Pick<VerifierDeps, 'self' | 'chain' | 've
     deps.metrics.inc(METRIC, `${label},result=submit_error`);
     throw err;
   }
-  await deps.hooks?.afterVerificationSubmitted?.(op);
+  await deps.hooks?.afterVerificationSubmitted?.(op, signal);
   try {
     deps.verifications.markSubmitted(op.healOpId, deps.self);
   } catch (err) {

@@ -60,16 +60,19 @@ test('e2e heal: lost artefacts are healed and verified', { timeout: TIMEOUT }, a
   }
 });
 
-/** A hook gate: `wait()` blocks until `open()`; `fail()` makes every waiter throw (a simulated crash). */
+/** A hook gate: `wait()` blocks until `open()`. */
 function gate() {
   let open!: () => void;
-  let fail!: (e: Error) => void;
-  const p = new Promise<void>((res, rej) => {
-    open = res;
-    fail = rej;
+  const p = new Promise<void>((res) => (open = res));
+  return { wait: () => p, open };
+}
+
+/** Blocks until the task is cancelled — the daemon being stopped is the simulated crash; the task ends here. */
+function untilKilled(signal: AbortSignal): Promise<void> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(new Error('killed'));
+    signal.addEventListener('abort', () => reject(new Error('killed')), { once: true });
   });
-  p.catch(() => undefined);
-  return { wait: () => p, open, fail };
 }
 
 /** Resolves with the op the first time any node reaches the hook. */
@@ -132,15 +135,13 @@ test('e2e heal: expired op cleans up', { timeout: TIMEOUT }, async () => {
     const file = await c.placeRealCascadeFile(0);
     await c.loseArtefacts(file);
     const first = firstReach();
-    const crash = gate();
     // The first healer to get an op stages it, writes its pending row, then goes down before claiming.
-    const hooks: HealHooks = { beforeClaimSubmit: async (op) => (first.fire(op) ? crash.wait() : undefined) };
+    const hooks: HealHooks = { beforeClaimSubmit: async (op, signal) => (first.fire(op) ? untilKilled(signal) : undefined) };
     await c.startAll(() => ({ healingHooks: hooks }));
     const op1 = await first.promise;
     const h = c.indexOf(op1.healerSupernodeAccount);
     const staging = join(c.nodes[h]!.baseDir, 'heal-staging', op1.healOpId.toString());
     assert.ok(existsSync(join(staging, 'manifest.json')), 'staging complete before the crash');
-    crash.fail(new Error('healer went down'));
     await c.stopDaemon(h);
     await c.waitForOp(file.actionId, `heal op ${op1.healOpId} EXPIRED`, (o) => o.healOpId === op1.healOpId && o.status === HealOpStatus.HEAL_OP_STATUS_EXPIRED, 30_000);
     assert.ok(existsSync(staging), 'nothing cleaned while the healer was down');
@@ -163,26 +164,23 @@ test('e2e heal: crash between submit and record does not double submit', { timeo
     const file = await c.placeRealCascadeFile(0);
     await c.loseArtefacts(file);
     const healerCrash = firstReach();
-    const healerGate = gate();
     const voterCrash = firstReach();
-    const voterGate = gate();
     const others = gate();
     let firstVoter: number | undefined;
     const hooks = (i: number): HealHooks => ({
-      afterClaimSubmitted: async (op) => (healerCrash.fire(op) ? healerGate.wait() : undefined),
+      afterClaimSubmitted: async (op, signal) => (healerCrash.fire(op) ? untilKilled(signal) : undefined),
       // One verifier votes first; the other waits until the first has crashed, restarted and reconciled.
       beforeVerifyFetch: async () => {
         firstVoter ??= i;
         if (firstVoter !== i) await others.wait();
       },
-      afterVerificationSubmitted: async (op) => (voterCrash.fire(op) ? voterGate.wait() : undefined),
+      afterVerificationSubmitted: async (op, signal) => (voterCrash.fire(op) ? untilKilled(signal) : undefined),
     });
     await c.startAll((i) => ({ healingHooks: hooks(i) }));
 
     // Healer: the claim is on chain, the row still pending → "kill -9" and restart.
     const op = await healerCrash.promise;
     const h = c.indexOf(op.healerSupernodeAccount);
-    healerGate.fail(new Error('killed'));
     await c.stopDaemon(h);
     const healerCounts = { claims: 0, votes: 0 };
     await c.startDaemon(h, {}, counting(healerCounts));
@@ -191,7 +189,6 @@ test('e2e heal: crash between submit and record does not double submit', { timeo
     // Verifier: the vote is on chain, the row still pending → "kill -9" and restart.
     await voterCrash.promise;
     const v = firstVoter!;
-    voterGate.fail(new Error('killed'));
     await c.stopDaemon(v);
     const voterCounts = { claims: 0, votes: 0 };
     await c.startDaemon(v, {}, counting(voterCounts));
