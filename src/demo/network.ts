@@ -58,7 +58,7 @@ async function portFree(port: number): Promise<boolean> {
 }
 
 /** A base port whose 2n ports are all free now (the devnet registers sn i at base+2i). */
-async function freeBasePort(n: number): Promise<number> {
+export async function freeBasePort(n: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + 2 * Math.floor(Math.random() * 15_000);
     let ok = true;
