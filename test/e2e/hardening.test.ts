@@ -161,3 +161,59 @@ test('e2e hardening: a flooding peer does not starve other peers; oversized and 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('e2e hardening: stop (SIGTERM path) during a heal leaves complete staging and its claim row; the op completes after restart', { timeout: 180_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lep6-hard-stop-'));
+  const net4 = await DemoNetwork.start(dir, 4);
+  let stopped: { healer: number; opId: bigint; done: Promise<boolean> } | undefined;
+  try {
+    const file = await net4.registerSampleFile(0, 150_000);
+    await net4.loseArtefacts(file);
+    // The first healer that has staged its work and written its pending claim row is told to stop, exactly
+    // as `supernode start` does on SIGTERM (DaemonRuntime.stop: no new work, drain, close the database last).
+    await net4.startAll(() => ({
+      node: {
+        healingHooks: {
+          beforeClaimSubmit: async (op) => {
+            if (stopped) return;
+            const healer = net4.byAddress(op.healerSupernodeAccount)!;
+            stopped = { healer: healer.index, opId: op.healOpId, done: healer.runtime!.stop() };
+            t.diagnostic(`stopping ${healer.name} during heal op ${op.healOpId}`);
+            // Let the stop cancel this op's work before it sends the claim.
+            await sleep(300);
+          },
+        },
+      },
+    }));
+    await waitFor('a healer to be stopped mid-heal', () => stopped, 90_000, 200);
+    const s = stopped!;
+    await s.done;
+    const healer = net4.nodes[s.healer]!;
+    healer.runtime = undefined;
+    // On disk after the stop: the staging of this op is complete (manifest written last), and the claim row
+    // is either still pending (to be resumed) or submitted — never a half-written staging without a manifest.
+    const { readdirSync, readFileSync, existsSync } = await import('node:fs');
+    const stagingRoot = join(healer.baseDir, 'heal-staging');
+    for (const d of existsSync(stagingRoot) ? readdirSync(stagingRoot) : []) {
+      const manifest = join(stagingRoot, d, 'manifest.json');
+      assert.ok(existsSync(manifest), `staging dir ${d} has its manifest`);
+      assert.equal((JSON.parse(readFileSync(manifest, 'utf8')) as { action_id: string }).action_id, file.actionId);
+    }
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(healer.baseDir, 'history.db'), { readonly: true });
+    const rows = db.prepare('SELECT heal_op_id, status FROM heal_claims_submitted').all() as Array<{ heal_op_id: number; status: string }>;
+    db.close();
+    t.diagnostic(`claim rows after stop: ${JSON.stringify(rows)}`);
+    assert.ok(rows.some((r) => BigInt(r.heal_op_id) === s.opId), 'the claim row of the interrupted op survived the stop');
+
+    await net4.startNode(s.healer);
+    const op = await waitFor('the interrupted heal op VERIFIED after restart', async () => (await net4.creator.listHealOpsByTicket(file.actionId)).find((o) => o.healOpId === s.opId && o.status === HealOpStatus.HEAL_OP_STATUS_VERIFIED), 90_000, 300);
+    assert.equal(op.healerSupernodeAccount, healer.address);
+    await waitFor('artefacts republished to the holder', () => net4.holderHasFile(file), 30_000);
+    await waitFor('no pending claim and no staging left on the healer', () => healer.runtime!.node.repos!.healClaims.listPending().length === 0 && !existsSync(join(stagingRoot, s.opId.toString())), 30_000);
+  } finally {
+    await stopped?.done.catch(() => undefined);
+    await net4.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
