@@ -21,6 +21,8 @@ import { encodeBytes } from '../cascade/codec.js';
 import { dataHashB64 } from '../cascade/hash.js';
 import { indexFiles, indexJson, layoutB64, layoutFiles } from '../cascade/id-files.js';
 import { ArtefactStore } from '../store/artefacts.js';
+import { uploadCascadeFile } from '../cascade/upload.js';
+import { cascadeClientDialer } from '../cascade/upload-dialer.js';
 import { DaemonRuntime, type DaemonRuntimeOptions } from '../node/lifecycle.js';
 import { silentLogger } from '../util/logger.js';
 
@@ -177,7 +179,35 @@ export class DemoNetwork {
   }
 
   /**
-   * Registers a sample file as a Cascade action (RaptorQ-encoded, layout and index signed by the creator,
+   * Uploads a sample file the way a client does (`supernode cascade upload`): encode, MsgRequestAction,
+   * StoreArtefacts over lumera-alts to the running daemons, MsgFinalizeAction. Every node is a holder of every
+   * artefact (a four-node network keeps full copies). The finaliser is the chain's holder of record.
+   */
+  async uploadSampleFile(size: number): Promise<SampleFile> {
+    const input = join(this.dir, 'sample.bin');
+    writeFileSync(input, randomBytes(size));
+    const dialer = await cascadeClientDialer(this.creator, this.creatorKey);
+    let up;
+    try {
+      up = await uploadCascadeFile({
+        filePath: input, chain: this.creator, creator: this.creatorKey, dialer, workDir: this.dir,
+        finalizers: this.nodes.map((n, i) => ({ address: n.address, finalize: (inp) => this.sn[i]!.finalizeAction(inp) })),
+        holders: this.nodes.length, symbolReplicas: this.nodes.length,
+      });
+    } finally {
+      dialer.close();
+    }
+    const holder = this.byAddress(up.finalizer);
+    if (!holder) throw new Error(`finaliser ${up.finalizer} is not a demo node`);
+    const st = await this.store(holder);
+    const artefacts = new Map<string, Uint8Array>();
+    for (const k of await st.list()) artefacts.set(k, await st.get(k));
+    return { actionId: up.actionId, holder, size, artefacts, indexIds: up.rqIdsIds };
+  }
+
+  /**
+   * Seeds a sample file without running daemons (tests that must start with the file already lost): registers
+   * it as a Cascade action (RaptorQ-encoded, layout and index signed by the creator,
    * MsgRequestAction, MsgFinalizeAction by `holder`) and places all its artefacts on every node — on a
    * four-node network every node keeps a copy.
    */

@@ -74,8 +74,9 @@ export class DemoScenario {
     }
     say(`chain ${net.devnet.chainId} at ${net.devnet.rpcUrl} (100 ms blocks, 12-block epochs, enforcement SHADOW)`);
 
-    const file = (this.file = await net.registerSampleFile(0, this.o.fileSize ?? 150_000));
-    say(`uploaded sample file (${file.size} bytes, ${file.artefacts.size} artefacts) as cascade action ${file.actionId}, finalised by ${file.holder.name}; every node stores a copy`);
+    say('uploading a sample file through the supernodes (encode, MsgRequestAction, StoreArtefacts over lumera-alts, MsgFinalizeAction) …');
+    const file = (this.file = await net.uploadSampleFile(this.o.fileSize ?? 150_000));
+    say(`uploaded sample file (${file.size} bytes, ${file.artefacts.size} artefacts) as cascade action ${file.actionId}, finalised by ${file.holder.name}, the chain's holder of record; every node stores a copy`);
     const w = (this.watcher = new DemoWatcher(net, file, say));
     w.start();
 
