@@ -70,6 +70,11 @@ export function registerDemoCommands(program: Command): void {
       if (outcome) {
         process.stdout.write(`demo: OK challenges=${outcome.challenges} heals_verified=${outcome.healsVerified}\n`);
         if (!o.once && !abort.signal.aborted) {
+          const sn0 = scenario.net?.nodes[0]?.runtime;
+          if (sn0) {
+            say(`look inside a node:  curl -s http://${sn0.metricsAddress}/metrics | grep -E 'supernode_(dispatch_results|heal_)'`);
+            say(`                     node ${process.argv[1] ?? 'dist/src/cli/main.js'} status --address ${sn0.statusAddress}`);
+          }
           say('the network keeps running and challenging every epoch; press Ctrl-C to stop');
           if (scenario.watcher) scenario.watcher.verbose = false;
           await new Promise<void>((r) => abort.signal.addEventListener('abort', () => r(), { once: true }));

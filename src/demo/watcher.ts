@@ -37,6 +37,7 @@ export class DemoWatcher {
   verbose = true;
   private readonly seenReports = new Set<string>();
   private readonly seenVotes = new Set<string>();
+  private readonly quiet = new Map<bigint, SeenResult[]>();
   private lastEpoch = 0n;
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
@@ -95,10 +96,16 @@ export class DemoWatcher {
           this.say(`epoch ${e}: ${this.name(s.reporter)} challenged ${this.name(s.target)} on the sample file (${s.bucket} bucket): ${mark}`);
         }
       } else if (fresh.length > 0) {
-        const byClass = new Map<string, number>();
-        for (const s of fresh) byClass.set(className(s.resultClass), (byClass.get(className(s.resultClass)) ?? 0) + 1);
-        this.say(`epoch ${e}: ${fresh.length} challenge result(s): ${[...byClass].map(([c, n]) => `${c}=${n}`).join(' ')}`);
+        this.quiet.set(e, [...(this.quiet.get(e) ?? []), ...fresh]);
       }
+    }
+    // Quiet mode: one line per finished epoch.
+    for (const [e, rows] of [...this.quiet].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (e >= current) continue;
+      this.quiet.delete(e);
+      const byClass = new Map<string, number>();
+      for (const r of rows) byClass.set(className(r.resultClass), (byClass.get(className(r.resultClass)) ?? 0) + 1);
+      this.say(`epoch ${e}: ${rows.length} challenge result(s): ${[...byClass].map(([c, n]) => `${c}=${n}`).join(' ')}`);
     }
     this.lastEpoch = current;
   }
