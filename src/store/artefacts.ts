@@ -27,6 +27,7 @@ export { ArtefactError, isArtefactError } from './artefact-errors.js';
 /** Keys are base58 of 32 bytes: 32–44 characters of the Bitcoin alphabet. */
 const KEY_SHAPE = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 const HASH_CHUNK = 1024 * 1024;
+const STALE_TEMP_MS = 60 * 60_000;
 
 export interface ArtefactStoreOptions {
   /** Maximum age of a cached verification before the blob is hashed again (default 10 minutes). */
@@ -70,10 +71,20 @@ export class ArtefactStore {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Opens (creating when missing, mode 0700) a store rooted at `root`. */
+  /**
+   * Opens (creating when missing, mode 0700) a store rooted at `root`. Temp files older than an hour are
+   * leftovers of a crash mid-write (never visible under a key) and are removed.
+   */
   static async open(root: string, opts: ArtefactStoreOptions = {}): Promise<ArtefactStore> {
     if (typeof root !== 'string' || root.length === 0) throw new InvalidArgumentError('root', 'must be a non-empty path');
-    await mkdir(join(root, 'tmp'), { recursive: true, mode: 0o700 });
+    const tmp = join(root, 'tmp');
+    await mkdir(tmp, { recursive: true, mode: 0o700 });
+    const cutoff = Date.now() - STALE_TEMP_MS;
+    for (const name of await readdir(tmp)) {
+      if (!name.endsWith('.part')) continue;
+      const st = await stat(join(tmp, name)).catch(() => undefined);
+      if (st && st.mtimeMs < cutoff) await rm(join(tmp, name), { force: true });
+    }
     return new ArtefactStore(root, opts);
   }
 

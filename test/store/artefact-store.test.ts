@@ -157,3 +157,20 @@ function bs58Of31(): string {
   }
   return s;
 }
+
+test('artefact store: opening removes stale temp files left by a crash mid-write, keeps fresh ones', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'artefacts-'));
+  try {
+    const first = await ArtefactStore.open(root);
+    const key = await first.put(randomBytes(20));
+    await writeFile(join(root, 'tmp', 'old.part'), 'half a blob');
+    await writeFile(join(root, 'tmp', 'fresh.part'), 'in flight');
+    const old = new Date(Date.now() - 2 * 3600_000);
+    await utimes(join(root, 'tmp', 'old.part'), old, old);
+    const again = await ArtefactStore.open(root);
+    assert.deepEqual(await readdir(join(root, 'tmp')), ['fresh.part']);
+    assert.deepEqual(await again.list(), [key]);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
