@@ -82,7 +82,7 @@ export class DemoScenario {
 
     const ofHolder = (pred: (c: StorageProofResultClass) => boolean, after = 0n) => () =>
       w.results.find((r) => r.ticket === file.actionId && r.target === file.holder.address && r.epoch > after && pred(r.resultClass));
-    await this.waitFor('a passing challenge of the sample file', 60_000, ofHolder((c) => c === PASS), () => this.seen());
+    await this.waitFor('a passing challenge of the sample file', 90_000, ofHolder((c) => c === PASS), () => this.seen());
     say(`challenges pass while ${file.holder.name} holds the file`);
 
     say(`deleting ${file.holder.name}'s copy of the sample file while it runs (symbols and layout files removed, index files garbled) …`);
