@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import http from 'node:http';
+import { DemoNetwork } from '../../src/demo/network.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -33,5 +37,40 @@ test('e2e demo: npm start -- --once heals a lost file and prints demo: OK', { ti
     const i = out.slice(at).search(s);
     assert.ok(i >= 0, `step ${s} missing after offset ${at} in:\n${out}`);
     at += i;
+  }
+});
+
+test('e2e demo: a demo node\'s /metrics shows the LEP-6 counters moving', { timeout: 120_000 }, async () => {
+  const get = (url: string) => new Promise<string>((resolve, reject) => {
+    http.get(url, { agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+  const value = (text: string, series: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line === undefined ? 0 : Number(line.slice(series.length + 1));
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'lep6-demo-metrics-'));
+  const net = await DemoNetwork.start(dir);
+  try {
+    await net.startAll();
+    await net.uploadSampleFile(100_000);
+    const url = `http://${net.nodes[0]!.runtime!.metricsAddress}/metrics`;
+    const series = 'supernode_dispatch_epoch_duration_count{role="challenger"}';
+    const first = await get(url);
+    const deadline = Date.now() + 60_000;
+    let later = first;
+    while (value(later, series) <= value(first, series) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      later = await get(url);
+    }
+    assert.ok(value(later, series) > value(first, series), `${series} did not move:\n${later.split('\n').filter((l) => l.startsWith('supernode_dispatch')).join('\n')}`);
+    assert.match(later, /^supernode_dispatch_results_total\{class="storage_proof_result_class_[a-z_]+"\} [1-9]/m);
+    assert.match(later, /^supernode_chain_rpc_duration_seconds_count\{method="[A-Za-z]+",outcome="ok"\} [1-9]/m);
+  } finally {
+    await net.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
