@@ -166,6 +166,12 @@ export class Dispatcher {
 
   private async dispatchTarget(ctx: EpochContext, target: string, buckets: readonly StorageProofBucketType[]): Promise<void> {
     let tickets: TicketRef[];
+    if (ctx.epochId === 0n) {
+      // Every recipient refuses epoch_id 0 (R1.3.2 step 2), so a challenge would only produce an
+      // INVALID_TRANSCRIPT against an honest target; epoch 0 reports NO_ELIGIBLE (no history exists yet).
+      for (const bucket of buckets) this.emitNoEligible(ctx, target, bucket, this.o.sink);
+      return;
+    }
     try {
       tickets = await ticketsOfTarget(this.o.chain, target, this.o.metrics);
     } catch (err) {

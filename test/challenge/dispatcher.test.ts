@@ -279,3 +279,12 @@ test('a lying recipient (wrong bytes, self-consistent hash) passes the reference
   await honest.d.dispatchEpoch(2n);
   assert.equal(honest.buffer.peek(2n)[0]!.resultClass as number, R.PASS);
 });
+
+test('epoch 0 is never challenged (recipients refuse epoch_id 0): NO_ELIGIBLE for both buckets, no proof call', async () => {
+  const s = setup();
+  s.chain.anchor(0n);
+  holdTicket(s, targetA.address);
+  await s.d.dispatchEpoch(0n);
+  assert.deepEqual(s.buffer.peek(0n).map((r) => r.resultClass as number), [R.NO_ELIGIBLE_TICKET, R.NO_ELIGIBLE_TICKET]);
+  assert.equal(s.proofs.calls.length, 0);
+});

@@ -20,6 +20,8 @@ import { indexFiles } from '../../../src/cascade/id-files.js';
 import { ArtefactStore } from '../../../src/store/artefacts.js';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { CascadeMetadata } from '../../../src/gen/lumera/action/v1/metadata.js';
+import type { EpochReport, StorageProofResult } from '../../../src/gen/lumera/audit/v1/audit.js';
+import { StorageProofBucketType } from '../../../src/deterministic/index.js';
 import { SupernodeNode, type SupernodeNodeOptions } from '../../../src/node/daemon.js';
 import { moduleLogger, silentLogger } from '../../../src/util/logger.js';
 
@@ -223,6 +225,25 @@ export class Cluster {
   async primeCreator(): Promise<void> {
     const value = MsgSend.encode({ fromAddress: this.creatorKey.address, toAddress: this.nodes[0]!.address, amount: [{ denom: 'ulume', amount: '1' }] }).finish();
     await this.creator.submitMessages([{ typeUrl: '/cosmos.bank.v1beta1.MsgSend', value }]);
+  }
+
+  /**
+   * The first epoch ≥ `from` whose reports hold a RECENT row against `target` (each epoch is read once it has
+   * ended, so every challenger had its chance), with the challenger and the row. Scans up to `maxEpochs`.
+   * `accept` skips rows (e.g. a TIMEOUT from the first epoch, when a target may not have been listening yet).
+   */
+  async firstRecentRowAgainst(
+    target: string, from: bigint, maxEpochs = 10, accept: (r: StorageProofResult) => boolean = () => true,
+  ): Promise<{ epoch: bigint; challenger: string; row: StorageProofResult; report: EpochReport }> {
+    for (let e = from; e < from + BigInt(maxEpochs); e++) {
+      await waitFor(`end of epoch ${e}`, async () => (await this.epoch()) > e, 30_000);
+      for (const n of this.nodes) {
+        const report = await this.sn[0]!.getEpochReport(e, n.address);
+        const row = report?.storageProofResults.find((r) => r.targetSupernodeAccount === target && (r.bucketType as number) === StorageProofBucketType.RECENT && accept(r));
+        if (report && row) return { epoch: e, challenger: n.address, row, report };
+      }
+    }
+    throw new Error(`no RECENT result against ${target} in ${maxEpochs} epochs from ${from}`);
   }
 
   /** The current epoch id. */
