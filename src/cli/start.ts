@@ -75,7 +75,7 @@ export function registerStartCommands(program: Command): void {
       process.once('SIGINT', early);
       let runtime;
       try {
-        runtime = await startDaemon({ config: cfg, logger: log, signal: aborted.signal, runtime: { summaryIntervalMs, drainDeadlineMs } });
+        runtime = await startDaemon({ config: cfg, logger: rootLogger(), signal: aborted.signal, runtime: { summaryIntervalMs, drainDeadlineMs } });
       } finally {
         process.off('SIGTERM', early);
         process.off('SIGINT', early);

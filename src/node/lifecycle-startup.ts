@@ -15,6 +15,7 @@ import { DaemonRuntime, type DaemonRuntimeOptions } from './lifecycle.js';
 
 export interface StartupOptions {
   config: SupernodeConfig;
+  /** Parent logger without a `module` binding (the root logger in production). */
   logger: Logger;
   /** Aborts the wait for the chain (a signal during startup). */
   signal?: AbortSignal;
@@ -34,13 +35,17 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
-/** Connects, retrying transient failures (chain down, endpoint unreachable) with exponential backoff. */
-export async function connectWithRetry(config: SupernodeConfig, key: SigningKey, log: Logger, o: Pick<StartupOptions, 'signal' | 'connectBackoffMs'> = {}): Promise<LumeraClient> {
+/**
+ * Connects, retrying transient failures (chain down, endpoint unreachable) with exponential backoff.
+ * `root` is the parent logger; retries log under module `daemon`, the client under module `chain`.
+ */
+export async function connectWithRetry(config: SupernodeConfig, key: SigningKey, root: Logger, o: Pick<StartupOptions, 'signal' | 'connectBackoffMs'> = {}): Promise<LumeraClient> {
+  const log = moduleLogger('daemon', root);
   const { initial, max } = o.connectBackoffMs ?? { initial: 1000, max: 30_000 };
   let wait = initial;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await connectFromConfig(config, key, moduleLogger('chain', log));
+      return await connectFromConfig(config, key, moduleLogger('chain', root));
     } catch (err) {
       if (!isTransient(err)) throw err;
       if (o.signal?.aborted) throw new SupernodeError('STARTUP_ABORTED', 'startup aborted while waiting for the chain');
@@ -54,11 +59,11 @@ export async function connectWithRetry(config: SupernodeConfig, key: SigningKey,
 
 export async function startDaemon(o: StartupOptions): Promise<DaemonRuntime> {
   const cfg = o.config;
-  const log = o.logger;
+  const log = moduleLogger('daemon', o.logger);
   for (const line of lep6Advisory(cfg)) log.warn(line);
   mkdirSync(cfg.baseDir, { recursive: true, mode: 0o700 });
   const key = await loadSigningKey(cfg);
-  const chain = await connectWithRetry(cfg, key, log, o);
+  const chain = await connectWithRetry(cfg, key, o.logger, o);
   try {
     const params = await chain.getAuditParams();
     for (const line of lep6Advisory(cfg, { enforcementMode: params.storageTruthEnforcementMode })) {
@@ -73,7 +78,7 @@ export async function startDaemon(o: StartupOptions): Promise<DaemonRuntime> {
   }
   let runtime: DaemonRuntime;
   try {
-    runtime = new DaemonRuntime({ config: cfg, key, chain, logger: log, ...o.runtime });
+    runtime = new DaemonRuntime({ config: cfg, key, chain, logger: o.logger, ...o.runtime });
   } catch (err) {
     chain.close();
     throw err;

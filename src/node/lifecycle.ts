@@ -12,7 +12,7 @@ import { createNodeMetrics, type NodeMetrics } from '../metrics/node-metrics.js'
 import { MetricsServer } from '../metrics/server.js';
 import { timedChainClient, timedProofCaller } from '../metrics/timing.js';
 import { errorMessage } from '../util/errors.js';
-import { moduleLogger, type Logger } from '../util/logger.js';
+import { moduleLogger, rootLogger, type Logger } from '../util/logger.js';
 import { AdminServer } from './admin-server.js';
 import { SupernodeNode, type SupernodeNodeOptions } from './daemon.js';
 import { Notifier } from './notifier.js';
@@ -30,6 +30,7 @@ export interface DaemonRuntimeOptions {
   key: SigningKey;
   /** Connected chain client; the runtime owns it from here (closed on stop). */
   chain: LumeraClient;
+  /** Parent logger (no `module` binding): each part gets its own child — daemon, node, metrics, status, notifier. */
   logger?: Logger;
   /** Extra SupernodeNode options (test hooks, admission overrides). */
   node?: Partial<Omit<SupernodeNodeOptions, 'config' | 'key' | 'chain'>>;
@@ -53,6 +54,7 @@ export class DaemonRuntime {
   readonly startedAt = new Date();
   state: DaemonState = 'idle';
   private readonly log: Logger;
+  private readonly root: Logger;
   private readonly chain: LumeraClient;
   private metricsServer: MetricsServer | undefined;
   private admin: AdminServer | undefined;
@@ -60,7 +62,8 @@ export class DaemonRuntime {
   private stopping: Promise<boolean> | undefined;
 
   constructor(private readonly o: DaemonRuntimeOptions) {
-    this.log = o.logger ?? moduleLogger('daemon');
+    this.root = o.logger ?? rootLogger();
+    this.log = moduleLogger('daemon', this.root);
     let node: SupernodeNode | undefined;
     this.metrics = createNodeMetrics({
       lep6: () => node?.metrics.snapshot(),
@@ -75,7 +78,7 @@ export class DaemonRuntime {
       config: o.config,
       key: o.key,
       chain: this.chain,
-      logger: this.log,
+      logger: moduleLogger('node', this.root),
       proofCaller: timedProofCaller(() => new DialerProofCaller(node!.dialer!), this.metrics.peerRpcSeconds),
       ...o.node,
       // One caller must not be able to hold every proof slot: the recipient checks the global in-flight cap
@@ -108,14 +111,14 @@ export class DaemonRuntime {
       await this.node.start();
       const sn = this.o.config.supernode;
       if (sn.metricsAddress) {
-        this.metricsServer = new MetricsServer(this.metrics, this.log);
+        this.metricsServer = new MetricsServer(this.metrics, moduleLogger('metrics', this.root));
         await this.metricsServer.listen(sn.metricsAddress);
       }
       if (sn.statusAddress) {
-        this.admin = new AdminServer(() => this.status(), this.log);
+        this.admin = new AdminServer(() => this.status(), moduleLogger('status', this.root));
         await this.admin.listen(sn.statusAddress);
       }
-      this.notifier = new Notifier(() => this.status(), this.log, this.o.summaryIntervalMs ?? 60_000);
+      this.notifier = new Notifier(() => this.status(), moduleLogger('notifier', this.root), this.o.summaryIntervalMs ?? 60_000);
       this.notifier.start();
     } catch (err) {
       await this.stop();
