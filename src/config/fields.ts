@@ -3,8 +3,7 @@
  * typed form (or say which type it expected), which range rules apply, what its default is, and how to
  * write the value back as YAML. The schema (schema.ts) is a tree of these; the loader walks it.
  */
-import { fromBech32 } from '@cosmjs/encoding';
-import { LUMERA_ADDRESS_PREFIX } from '../crypto/account-keys.js';
+import { checkAddress, LUMERA_ADDRESS_PREFIX } from '../crypto/account-keys.js';
 import { formatDuration, parseDuration } from './duration.js';
 
 /** One rule violation, phrased to follow the key path: `<path><suffix> <text>`. */
@@ -183,25 +182,18 @@ export function oneOf<const T extends string>(values: readonly T[], spec: Base<T
   });
 }
 
-/**
- * A bech32 `lumera1…` account address (20 bytes). Decoded here with an explicit length limit because
- * `decodeAddress` in crypto/account-keys passes no limit and @scure/base 2.x rejects the implicit
- * Infinity (reported; switch back to it once fixed).
- */
+/** A bech32 `lumera1…` account address (20 bytes), checked by the shared decoder; the texts name the value. */
 export function accountAddress(spec: Base<string>): Field<string> {
   return str({
     ...spec,
     typeLabel: 'a bech32 account address lumera1…',
     validate: (v) => {
-      let decoded: { prefix: string; data: Uint8Array };
-      try {
-        decoded = fromBech32(v, 90);
-      } catch (err) {
-        return `must be a bech32 address (${(err as Error).message}), got ${JSON.stringify(v)}`;
-      }
-      if (decoded.prefix !== LUMERA_ADDRESS_PREFIX) return `must have prefix ${LUMERA_ADDRESS_PREFIX}, got ${JSON.stringify(v)}`;
-      if (decoded.data.length !== 20) return `must hold 20 address bytes, got ${decoded.data.length} in ${JSON.stringify(v)}`;
-      return undefined;
+      const check = checkAddress(v, LUMERA_ADDRESS_PREFIX);
+      if (check.ok) return undefined;
+      const p = check.problem;
+      if (p.kind === 'encoding') return `must be a bech32 address (${p.detail}), got ${JSON.stringify(v)}`;
+      if (p.kind === 'prefix') return `must have prefix ${LUMERA_ADDRESS_PREFIX}, got ${JSON.stringify(v)}`;
+      return `must hold 20 address bytes, got ${p.length} in ${JSON.stringify(v)}`;
     },
   });
 }

@@ -14,6 +14,8 @@ import { InvalidArgumentError } from '../util/errors.js';
 export type AccountKeyType = 'eth_secp256k1' | 'secp256k1';
 
 export const LUMERA_ADDRESS_PREFIX = 'lumera';
+/** Validator operator addresses: the same 20 bytes as the operator's account under this prefix. */
+export const VALOPER_ADDRESS_PREFIX = 'lumeravaloper';
 export const ETH_SECP256K1_PUBKEY_TYPE_URL = '/cosmos.evm.crypto.v1.ethsecp256k1.PubKey';
 export const SECP256K1_PUBKEY_TYPE_URL = '/cosmos.crypto.secp256k1.PubKey';
 
@@ -54,31 +56,73 @@ export function addressBytesFromPubKey(pubkey: Uint8Array, keyType: AccountKeyTy
   return ripemd160(sha256(point.toBytes(true)));
 }
 
+/** bech32 of 20 (or any) address bytes under `prefix`. */
+export function encodeAddress(bytes: Uint8Array, prefix = LUMERA_ADDRESS_PREFIX): string {
+  return toBech32(prefix, bytes);
+}
+
 export function addressFromPubKey(pubkey: Uint8Array, keyType: AccountKeyType, prefix = LUMERA_ADDRESS_PREFIX): string {
-  return toBech32(prefix, addressBytesFromPubKey(pubkey, keyType));
+  return encodeAddress(addressBytesFromPubKey(pubkey, keyType), prefix);
+}
+
+export interface Bech32Parts {
+  prefix: string;
+  data: Uint8Array;
+}
+
+/** BIP-173 caps a bech32 string at 90 characters; @scure/base (under cosmjs) rejects an unbounded limit. */
+export const BECH32_MAX_LENGTH = 90;
+
+/**
+ * Any well-formed bech32 string: its prefix and data bytes, no prefix or length rule. Throws the decoder's
+ * own Error for malformed input (the devnet repeats its text after the chain's "decoding bech32 failed: ").
+ */
+export function decodeBech32(address: string): Bech32Parts {
+  return fromBech32(address, BECH32_MAX_LENGTH);
+}
+
+/** The prefix of a well-formed bech32 string, or undefined. Never throws. */
+export function bech32Prefix(address: string): string | undefined {
+  try {
+    return decodeBech32(address).prefix;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a string is not a 20-byte account address under the expected prefix. */
+export type AddressProblem =
+  | { kind: 'encoding'; detail: string }
+  | { kind: 'prefix'; prefix: string }
+  | { kind: 'length'; length: number };
+
+export type AddressCheck = { ok: true; data: Uint8Array } | { ok: false; problem: AddressProblem };
+
+/** Non-throwing form of `decodeAddress`, for callers that phrase the problem themselves (config). */
+export function checkAddress(address: string, prefix = LUMERA_ADDRESS_PREFIX): AddressCheck {
+  let decoded;
+  try {
+    decoded = decodeBech32(address);
+  } catch (err) {
+    return { ok: false, problem: { kind: 'encoding', detail: (err as Error).message } };
+  }
+  if (decoded.prefix !== prefix) return { ok: false, problem: { kind: 'prefix', prefix: decoded.prefix } };
+  if (decoded.data.length !== 20) return { ok: false, problem: { kind: 'length', length: decoded.data.length } };
+  return { ok: true, data: decoded.data };
 }
 
 /** Decodes a bech32 account address, checking its prefix and 20-byte length. */
 export function decodeAddress(address: string, field = 'address', prefix = LUMERA_ADDRESS_PREFIX): Uint8Array {
-  let decoded;
-  try {
-    // BIP-173 caps a bech32 string at 90 characters; @scure/base (under cosmjs) rejects an unbounded limit.
-    decoded = fromBech32(address, 90);
-  } catch (err) {
-    throw new InvalidArgumentError(field, `is not a valid bech32 address (${(err as Error).message})`);
-  }
-  if (decoded.prefix !== prefix) throw new InvalidArgumentError(field, `must have prefix ${prefix}, got ${decoded.prefix}`);
-  if (decoded.data.length !== 20) throw new InvalidArgumentError(field, `must hold 20 bytes, got ${decoded.data.length}`);
-  return decoded.data;
+  const check = checkAddress(address, prefix);
+  if (check.ok) return check.data;
+  const p = check.problem;
+  if (p.kind === 'encoding') throw new InvalidArgumentError(field, `is not a valid bech32 address (${p.detail})`);
+  if (p.kind === 'prefix') throw new InvalidArgumentError(field, `must have prefix ${prefix}, got ${p.prefix}`);
+  throw new InvalidArgumentError(field, `must hold 20 bytes, got ${p.length}`);
 }
 
 export function isValidAddress(address: string, prefix = LUMERA_ADDRESS_PREFIX): boolean {
-  try {
-    decodeAddress(address, 'address', prefix);
-    return true;
-  } catch {
-    return false;
-  }
+  return checkAddress(address, prefix).ok;
 }
 
 function digestFor(keyType: AccountKeyType, message: Uint8Array): Uint8Array {

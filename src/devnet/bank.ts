@@ -1,7 +1,6 @@
 /** x/bank for the devnet: balances per address and denom; errors with the SDK's codes and texts. */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { toBech32 } from '@cosmjs/encoding';
-import { decodeAddress } from '../crypto/account-keys.js';
+import { decodeAddress, encodeAddress } from '../crypto/account-keys.js';
 import { chainRuleError, type BankKeeper, type Coin } from './modules/types.js';
 import type { Auth } from './auth.js';
 
@@ -31,7 +30,7 @@ export class Bank implements BankKeeper {
   }
 
   moduleAddress(moduleName: string): string {
-    return toBech32('lumera', sha256(new TextEncoder().encode(moduleName)).subarray(0, 20));
+    return encodeAddress(sha256(new TextEncoder().encode(moduleName)).subarray(0, 20));
   }
 
   send(from: string, to: string, coins: Coin[]): void {

@@ -6,9 +6,9 @@
 import { createHmac, pbkdf2Sync } from 'node:crypto';
 import { Bip39, EnglishMnemonic } from '@cosmjs/crypto';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { fromHex, toHex, toBech32 } from '@cosmjs/encoding';
+import { fromHex, toHex } from '@cosmjs/encoding';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { addressFromPubKey, decodeAddress, publicKeyOf } from '../crypto/account-keys.js';
+import { addressFromPubKey, decodeAddress, encodeAddress, publicKeyOf, VALOPER_ADDRESS_PREFIX } from '../crypto/account-keys.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import type { DevnetAccount } from './api.js';
 
@@ -85,5 +85,5 @@ export async function devnetAccount(label: string): Promise<DevnetAccount> {
 
 /** `lumeravaloper1…` over the same 20 bytes as an account address. */
 export function valoperAddress(account: string): string {
-  return toBech32('lumeravaloper', decodeAddress(account, 'account'));
+  return encodeAddress(decodeAddress(account, 'account'), VALOPER_ADDRESS_PREFIX);
 }

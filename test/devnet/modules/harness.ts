@@ -4,8 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { toBech32 } from '@cosmjs/encoding';
-import { addressBytesFromPubKey, addressFromPubKey, ETH_SECP256K1_PUBKEY_TYPE_URL, publicKeyOf } from '../../../src/crypto/account-keys.js';
+import { addressFromPubKey, encodeAddress, ETH_SECP256K1_PUBKEY_TYPE_URL, publicKeyOf, VALOPER_ADDRESS_PREFIX } from '../../../src/crypto/account-keys.js';
 import { createSupernodeModule, type SupernodeModule } from '../../../src/devnet/modules/supernode/index.js';
 import { createActionModule, type ActionModule } from '../../../src/devnet/modules/action/index.js';
 import { createAuditModule, type AuditModule } from '../../../src/devnet/modules/audit/index.js';
@@ -28,7 +27,7 @@ export function keyFor(name: string): { priv: Uint8Array; pub: Uint8Array; accou
   const priv = new Uint8Array(createHash('sha256').update(`devnet-modules-test:${name}`).digest());
   const pub = publicKeyOf(priv);
   const account = addressFromPubKey(pub, 'eth_secp256k1');
-  const valoper = toBech32('lumeravaloper', addressBytesFromPubKey(pub, 'eth_secp256k1'));
+  const valoper = addressFromPubKey(pub, 'eth_secp256k1', VALOPER_ADDRESS_PREFIX);
   return { priv, pub, account, valoper };
 }
 
@@ -49,7 +48,7 @@ class MemBank implements BankKeeper {
     }
   }
   moduleAddress(moduleName: string): string {
-    return toBech32('lumera', createHash('sha256').update(moduleName).digest().subarray(0, 20));
+    return encodeAddress(createHash('sha256').update(moduleName).digest().subarray(0, 20));
   }
   mint(to: string, coins: Coin[]): void {
     for (const c of coins) this.balances.set(`${to}/${c.denom}`, this.balance(to, c.denom) + c.amount);

@@ -5,7 +5,7 @@
  * the table in spec 03 §8; the parser error text after `unmarshal …:` is ours, not Go's.
  */
 import { blake3 } from '@noble/hashes/blake3.js';
-import { bech32Data } from './bech32.js';
+import { decodeBech32 } from '../../../crypto/account-keys.js';
 import { StorageChallengeFailureEvidenceMetadata } from '../../../gen/lumera/audit/v1/evidence_metadata.js';
 import { errorMessage } from '../../../util/errors.js';
 import type { AuditEnv } from './env.js';
@@ -28,7 +28,7 @@ export interface MsgSubmitEvidenceInput {
 
 function bech32Error(addr: string): string | undefined {
   try {
-    bech32Data(addr);
+    decodeBech32(addr);
     return undefined;
   } catch (err) {
     return `decoding bech32 failed: ${errorMessage(err)}`;

@@ -2,7 +2,7 @@
  * `lumera.audit.v1.Query` (spec 02 §3, §3.2): filters, ordering, pagination (default limit 100 without
  * totals) and the gRPC errors of each query.
  */
-import { bech32Data } from './bech32.js';
+import { decodeBech32 } from '../../../crypto/account-keys.js';
 import { auditQuery } from '../../../wire/index.js';
 import type { BlockContext, QueryHandler } from '../types.js';
 import { assignedTargets } from './assignment.js';
@@ -50,7 +50,7 @@ export function auditQueries(k: AuditKeeper): Record<string, QueryHandler> {
     queryHandler(q.evidenceBySubject, (_ctx, req) => {
       if (req.subjectAddress === '') throw invalidArgument('subject_address is required');
       try {
-        bech32Data(req.subjectAddress);
+        decodeBech32(req.subjectAddress);
       } catch {
         throw invalidArgument('invalid subject_address');
       }

@@ -6,7 +6,7 @@
 import { goQuote } from '../types.js';
 import { SuperNodeState, currentState } from '../supernode/keeper.js';
 import { assignedTargets } from './assignment.js';
-import { isValoperAddress } from './bech32.js';
+import { bech32Prefix, VALOPER_ADDRESS_PREFIX } from '../../../crypto/account-keys.js';
 import { event, type AuditEnv } from './env.js';
 import { EnforcementMode, enumName, isRecheckEligibleClass, TRUST_BAND_NAMES } from './enums.js';
 import { AuditErr, wrap } from './errors.js';
@@ -127,7 +127,8 @@ function storeReport(env: AuditEnv, msg: MsgSubmitEpochReport, host: HostReport,
   diskTransition(env, msg.creator, host.diskUsagePercent);
   const sn = env.supernodes.getByAccount(msg.creator);
   if (sn !== undefined) {
-    if (isValoperAddress(sn.validatorAddress)) {
+    // Rule 3.5.3: the bridge needs a well-formed valoper address (prefix only; any data length).
+    if (bech32Prefix(sn.validatorAddress) === VALOPER_ADDRESS_PREFIX) {
       env.supernodes.recordCascadeBytes(sn.validatorAddress, host.cascadeKademliaDbBytes, env.height);
     } else {
       env.emit(

@@ -3,7 +3,7 @@
  * unless an override says otherwise), the queries the daemon uses, and MsgReportSupernodeMetrics.
  * State changes (postpone / recover / STORAGE_FULL) come from the audit module through the keeper.
  */
-import { bech32Data } from '../audit/bech32.js';
+import { decodeBech32 } from '../../../crypto/account-keys.js';
 import { InvalidArgumentError } from '../../../util/errors.js';
 import { supernodeMsgTypes, supernodeQuery } from '../../../wire/index.js';
 import type { DevnetModule, ModuleInit } from '../types.js';
@@ -73,7 +73,7 @@ export function createSupernodeModule(init: ModuleInit): SupernodeModule {
     queryHandler(q.params, () => ({ params: {} })),
     queryHandler(q.getSuperNode, (_ctx, req) => {
       try {
-        bech32Data(req.validatorAddress);
+        decodeBech32(req.validatorAddress);
       } catch {
         throw invalidArgument(`invalid validator address: ${req.validatorAddress}`);
       }

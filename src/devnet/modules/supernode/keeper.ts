@@ -4,7 +4,7 @@
  * ranking of GetTopSuperNodesForBlock and the metrics bridge fed by epoch reports.
  */
 import { blake3 } from '@noble/hashes/blake3.js';
-import { bech32Data } from '../audit/bech32.js';
+import { decodeBech32 } from '../../../crypto/account-keys.js';
 import { newTable, tGet, tSet, tValues, type Table } from '../audit/table.js';
 import { compareBytes } from '../audit/pagination.js';
 import { SupernodeMetrics } from '../../../gen/lumera/supernode/v1/metrics.js';
@@ -86,7 +86,7 @@ export function currentAddress(sn: SuperNodeRecord): string {
 
 export function validatorKeyBytes(validatorAddress: string): Uint8Array {
   try {
-    return bech32Data(validatorAddress);
+    return decodeBech32(validatorAddress).data;
   } catch {
     return new Uint8Array(Buffer.from(validatorAddress, 'utf8'));
   }
