@@ -288,3 +288,42 @@ test('epoch 0 is never challenged (recipients refuse epoch_id 0): NO_ELIGIBLE fo
   assert.deepEqual(s.buffer.peek(0n).map((r) => r.resultClass as number), [R.NO_ELIGIBLE_TICKET, R.NO_ELIGIBLE_TICKET]);
   assert.equal(s.proofs.calls.length, 0);
 });
+
+test('TestAppendNoEligiblePreservedWhenOnlySelectedTicketExists: an empty class roll on the selected ticket still yields NO_ELIGIBLE', async () => {
+  const s = setup();
+  const t = holdTicket(s, targetA.address);
+  // The ticket is listed as eligible, but its metadata resolves to zero artefact counts → class UNSPECIFIED.
+  const { CascadeMetadata } = await import('../../src/gen/lumera/action/v1/metadata.js');
+  const empty = { ...t.action, metadata: CascadeMetadata.encode(CascadeMetadata.fromPartial({ dataHash: 'x', rqIdsMax: 1n })).finish() };
+  s.chain.getAction = async (id: string) => (id === t.action.actionID ? empty : undefined);
+  await s.d.dispatchEpoch(2n);
+  assert.deepEqual(s.buffer.peek(2n).map((r) => [r.bucketType, r.resultClass, r.ticketId]), [[B.RECENT, R.NO_ELIGIBLE_TICKET, ''], [B.OLD, R.NO_ELIGIBLE_TICKET, '']]);
+  assert.equal(s.proofs.calls.length, 0);
+});
+
+test('TestDispatchEpoch_GetParamsDoesNotHoldDispatcherLock: a second dispatch queries params while the first holds the lock', async () => {
+  const s = setup();
+  holdTicket(s, targetA.address);
+  s.chain.anchor(3n);
+  let paramsCalls = 0;
+  const real = s.chain.getAuditParams.bind(s.chain);
+  s.chain.getAuditParams = async () => {
+    paramsCalls++;
+    return real();
+  };
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const inner = s.proofs.getCompoundProof.bind(s.proofs);
+  s.proofs.getCompoundProof = async (target, req, ms) => {
+    await gate;
+    return inner(target, req, ms);
+  };
+  const first = s.d.dispatchEpoch(2n);
+  await new Promise((r) => setTimeout(r, 50)); // the first dispatch now holds the lock, waiting on its proof
+  const second = s.d.dispatchEpoch(3n);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(paramsCalls, 2, 'the second params query ran while the lock was held');
+  release();
+  await Promise.all([first, second]);
+  assert.equal(s.buffer.peek(3n).length, 2);
+});
