@@ -73,12 +73,25 @@ export interface Bech32Parts {
 /** BIP-173 caps a bech32 string at 90 characters; @scure/base (under cosmjs) rejects an unbounded limit. */
 export const BECH32_MAX_LENGTH = 90;
 
+// Decoding checksums every character (microseconds per address); the devnet re-reads the same few hundred
+// addresses every block. Successful decodes are remembered; failures are decoded again so the error is the
+// decoder's own. Bounded: at the limit the oldest entry goes.
+const DECODE_MEMO_LIMIT = 4096;
+const decodeMemo = new Map<string, Bech32Parts>();
+
 /**
  * Any well-formed bech32 string: its prefix and data bytes, no prefix or length rule. Throws the decoder's
  * own Error for malformed input (the devnet repeats its text after the chain's "decoding bech32 failed: ").
+ * Each call returns fresh bytes, so a caller may keep or modify them.
  */
 export function decodeBech32(address: string): Bech32Parts {
-  return fromBech32(address, BECH32_MAX_LENGTH);
+  let parts = decodeMemo.get(address);
+  if (parts === undefined) {
+    parts = fromBech32(address, BECH32_MAX_LENGTH);
+    if (decodeMemo.size >= DECODE_MEMO_LIMIT) decodeMemo.delete(decodeMemo.keys().next().value as string);
+    decodeMemo.set(address, parts);
+  }
+  return { prefix: parts.prefix, data: parts.data.slice() };
 }
 
 /** The prefix of a well-formed bech32 string, or undefined. Never throws. */

@@ -27,7 +27,7 @@ export interface KeyedItem<T> {
 export const DEFAULT_PAGE_LIMIT = 100n;
 
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return Buffer.compare(a, b); // takes plain Uint8Arrays: no Buffer views per comparison
 }
 
 export function sortByKey<T>(items: KeyedItem<T>[]): KeyedItem<T>[] {

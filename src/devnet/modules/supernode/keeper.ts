@@ -119,7 +119,11 @@ export class SupernodeKeeper {
 
   /** All records in store order (raw validator-address bytes ascending). */
   all(): SuperNodeRecord[] {
-    return tValues(this.s.nodes).sort((a, b) => compareBytes(validatorKeyBytes(a.validatorAddress), validatorKeyBytes(b.validatorAddress)));
+    // Each key decoded once per record, not twice per comparison (epoch processing calls this often).
+    return tValues(this.s.nodes)
+      .map((sn) => ({ sn, key: validatorKeyBytes(sn.validatorAddress) }))
+      .sort((a, b) => compareBytes(a.key, b.key))
+      .map((x) => x.sn);
   }
 
   /** Appends a state record (the chain's SetSuperNodeState / postpone / recover paths). */
