@@ -4,13 +4,14 @@
  * op went back to the chain (deadline, reset, foreign or terminal status); verifications that reached the
  * chain are never deleted (the chain keeps asking "already submitted by creator" about them).
  */
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { isAbsolute } from 'node:path';
 import { InvalidArgumentError, SupernodeError } from '../util/errors.js';
 import {
-  AlreadyRecordedError, asBigInt, asNumber, asStatus, asText, checkChainId, checkText, unixSeconds,
+  AlreadyRecordedError, asBigInt, asNumber, asStatus, asText, checkChainId, checkText,
   type Clock, type Lep6RowStatus, type RawRow,
 } from './lep6-tables.js';
+import { PendingRows } from './lep6-pending-rows.js';
 
 export interface NewHealClaim {
   healOpId: bigint;
@@ -26,8 +27,6 @@ export interface HealClaimRow extends NewHealClaim {
   /** Unix seconds of the insert or of the last status change. */
   submittedAt: number;
 }
-
-const CLAIM_COLUMNS = 'heal_op_id, ticket_id, manifest_hash, staging_dir, status, submitted_at';
 
 function claimRow(r: RawRow): HealClaimRow {
   return {
@@ -49,29 +48,20 @@ function checkClaim(c: NewHealClaim): void {
 }
 
 export class HealClaimsRepo {
-  private readonly insert: Statement;
-  private readonly select: Statement;
-  private readonly promote: Statement;
-  private readonly all: Statement;
-  private readonly pending: Statement;
-  private readonly removePending: Statement;
-  private readonly removeAny: Statement;
+  private readonly rows: PendingRows<HealClaimRow>;
 
-  constructor(db: Database, private readonly clock: Clock = Date.now) {
-    this.insert = db.prepare(`INSERT INTO heal_claims_submitted (${CLAIM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (heal_op_id) DO NOTHING`);
-    this.select = db.prepare(`SELECT ${CLAIM_COLUMNS} FROM heal_claims_submitted WHERE heal_op_id = ?`).safeIntegers(true);
-    this.promote = db.prepare(`UPDATE heal_claims_submitted SET status = 'submitted', submitted_at = ? WHERE heal_op_id = ? AND status = 'pending'`);
-    this.all = db.prepare(`SELECT ${CLAIM_COLUMNS} FROM heal_claims_submitted ORDER BY heal_op_id`).safeIntegers(true);
-    this.pending = db.prepare(`SELECT ${CLAIM_COLUMNS} FROM heal_claims_submitted WHERE status = 'pending' ORDER BY heal_op_id`).safeIntegers(true);
-    this.removePending = db.prepare(`DELETE FROM heal_claims_submitted WHERE heal_op_id = ? AND status = 'pending'`);
-    this.removeAny = db.prepare('DELETE FROM heal_claims_submitted WHERE heal_op_id = ?');
+  constructor(db: Database, clock: Clock = Date.now) {
+    this.rows = new PendingRows(db, { table: 'heal_claims_submitted', keyColumns: ['heal_op_id'], dataColumns: ['ticket_id', 'manifest_hash', 'staging_dir'], toRow: claimRow }, clock);
+  }
+
+  private write(claim: NewHealClaim, status: Lep6RowStatus): boolean {
+    return this.rows.insert([claim.healOpId, claim.ticketId, claim.manifestHash, claim.stagingDir], status);
   }
 
   /** Stages a claim before submitting it (R3.4.2 step 5). Throws AlreadyRecordedError when the op has a row. */
   insertPending(claim: NewHealClaim): void {
     checkClaim(claim);
-    const r = this.insert.run(claim.healOpId, claim.ticketId, claim.manifestHash, claim.stagingDir, 'pending', unixSeconds(this.clock));
-    if (r.changes === 0) throw new AlreadyRecordedError('heal_claims_submitted', `heal_op_id=${claim.healOpId}`);
+    if (!this.write(claim, 'pending')) throw new AlreadyRecordedError('heal_claims_submitted', `heal_op_id=${claim.healOpId}`);
   }
 
   /**
@@ -82,7 +72,7 @@ export class HealClaimsRepo {
     checkClaim(claim);
     const existing = this.get(claim.healOpId);
     if (existing === undefined) {
-      this.insert.run(claim.healOpId, claim.ticketId, claim.manifestHash, claim.stagingDir, 'submitted', unixSeconds(this.clock));
+      this.write(claim, 'submitted');
       return 'inserted';
     }
     if (existing.manifestHash !== claim.manifestHash) {
@@ -93,14 +83,11 @@ export class HealClaimsRepo {
 
   /** pending → submitted. False when there is no pending row (absent or already submitted). */
   markSubmitted(healOpId: bigint): boolean {
-    checkChainId('healOpId', healOpId);
-    return this.promote.run(unixSeconds(this.clock), healOpId).changes > 0;
+    return this.rows.markSubmitted([checkChainId('healOpId', healOpId)]);
   }
 
   get(healOpId: bigint): HealClaimRow | undefined {
-    checkChainId('healOpId', healOpId);
-    const r = this.select.get(healOpId) as RawRow | undefined;
-    return r ? claimRow(r) : undefined;
+    return this.rows.get([checkChainId('healOpId', healOpId)]);
   }
 
   hasSubmitted(healOpId: bigint): boolean {
@@ -113,18 +100,17 @@ export class HealClaimsRepo {
 
   /** Every claim, any status, ordered by heal op id (finalizer, orphan cleanup). */
   listAll(): HealClaimRow[] {
-    return (this.all.all() as RawRow[]).map(claimRow);
+    return this.rows.listAll();
   }
 
   /** Claims staged but not confirmed: the resume flow (R3.5.1) reconciles each with the chain after a restart. */
   listPending(): HealClaimRow[] {
-    return (this.pending.all() as RawRow[]).map(claimRow);
+    return this.rows.listPending();
   }
 
   /** Drops a pending claim (deadline skip/reject, resume reset/foreign/terminal). Never touches a submitted row. */
   deletePending(healOpId: bigint): boolean {
-    checkChainId('healOpId', healOpId);
-    return this.removePending.run(healOpId).changes > 0;
+    return this.rows.deletePending([checkChainId('healOpId', healOpId)]);
   }
 
   /**
@@ -132,8 +118,7 @@ export class HealClaimsRepo {
    * FAILED, EXPIRED or gone (R3.7.3/R3.7.4): the chain no longer asks about it.
    */
   deleteFinalized(healOpId: bigint): boolean {
-    checkChainId('healOpId', healOpId);
-    return this.removeAny.run(healOpId).changes > 0;
+    return this.rows.deleteAny([checkChainId('healOpId', healOpId)]);
   }
 }
 
@@ -149,8 +134,6 @@ export interface HealVerificationRow extends NewHealVerification {
   submittedAt: number;
 }
 
-const VERIFICATION_COLUMNS = 'heal_op_id, verifier_account, verified, verification_hash, status, submitted_at';
-
 function verificationRow(r: RawRow): HealVerificationRow {
   return {
     healOpId: asBigInt(r.heal_op_id ?? null),
@@ -163,19 +146,14 @@ function verificationRow(r: RawRow): HealVerificationRow {
 }
 
 export class HealVerificationsRepo {
-  private readonly insert: Statement;
-  private readonly select: Statement;
-  private readonly promote: Statement;
-  private readonly pending: Statement;
-  private readonly removePending: Statement;
+  private readonly rows: PendingRows<HealVerificationRow>;
 
-  constructor(db: Database, private readonly clock: Clock = Date.now) {
-    const key = 'heal_op_id = ? AND verifier_account = ?';
-    this.insert = db.prepare(`INSERT INTO heal_verifications_submitted (${VERIFICATION_COLUMNS}) VALUES (?, ?, ?, ?, 'pending', ?) ON CONFLICT (heal_op_id, verifier_account) DO NOTHING`);
-    this.select = db.prepare(`SELECT ${VERIFICATION_COLUMNS} FROM heal_verifications_submitted WHERE ${key}`).safeIntegers(true);
-    this.promote = db.prepare(`UPDATE heal_verifications_submitted SET status = 'submitted', submitted_at = ? WHERE ${key} AND status = 'pending'`);
-    this.pending = db.prepare(`SELECT ${VERIFICATION_COLUMNS} FROM heal_verifications_submitted WHERE status = 'pending' ORDER BY heal_op_id, verifier_account`).safeIntegers(true);
-    this.removePending = db.prepare(`DELETE FROM heal_verifications_submitted WHERE ${key} AND status = 'pending'`);
+  constructor(db: Database, clock: Clock = Date.now) {
+    this.rows = new PendingRows(
+      db,
+      { table: 'heal_verifications_submitted', keyColumns: ['heal_op_id', 'verifier_account'], dataColumns: ['verified', 'verification_hash'], toRow: verificationRow },
+      clock,
+    );
   }
 
   private static key(healOpId: bigint, verifierAccount: string): [bigint, string] {
@@ -187,18 +165,17 @@ export class HealVerificationsRepo {
     const [op, verifier] = HealVerificationsRepo.key(v.healOpId, v.verifierAccount);
     if (typeof v.verified !== 'boolean') throw new InvalidArgumentError('verified', `must be a boolean, got ${typeof v.verified}`);
     checkText('verificationHash', v.verificationHash);
-    const r = this.insert.run(op, verifier, v.verified ? 1 : 0, v.verificationHash, unixSeconds(this.clock));
-    if (r.changes === 0) throw new AlreadyRecordedError('heal_verifications_submitted', `heal_op_id=${op} verifier=${verifier}`);
+    if (!this.rows.insert([op, verifier, v.verified ? 1 : 0, v.verificationHash], 'pending')) {
+      throw new AlreadyRecordedError('heal_verifications_submitted', `heal_op_id=${op} verifier=${verifier}`);
+    }
   }
 
   markSubmitted(healOpId: bigint, verifierAccount: string): boolean {
-    const [op, verifier] = HealVerificationsRepo.key(healOpId, verifierAccount);
-    return this.promote.run(unixSeconds(this.clock), op, verifier).changes > 0;
+    return this.rows.markSubmitted(HealVerificationsRepo.key(healOpId, verifierAccount));
   }
 
   get(healOpId: bigint, verifierAccount: string): HealVerificationRow | undefined {
-    const r = this.select.get(...HealVerificationsRepo.key(healOpId, verifierAccount)) as RawRow | undefined;
-    return r ? verificationRow(r) : undefined;
+    return this.rows.get(HealVerificationsRepo.key(healOpId, verifierAccount));
   }
 
   hasSubmitted(healOpId: bigint, verifierAccount: string): boolean {
@@ -211,11 +188,11 @@ export class HealVerificationsRepo {
 
   /** Votes staged but not confirmed (a crash or transient error between stage and submit). */
   listPending(): HealVerificationRow[] {
-    return (this.pending.all() as RawRow[]).map(verificationRow);
+    return this.rows.listPending();
   }
 
   /** Drops a pending vote so it can be retried fresh (R3.6.1) or after a definite rejection. Submitted rows stay. */
   deletePending(healOpId: bigint, verifierAccount: string): boolean {
-    return this.removePending.run(...HealVerificationsRepo.key(healOpId, verifierAccount)).changes > 0;
+    return this.rows.deletePending(HealVerificationsRepo.key(healOpId, verifierAccount));
   }
 }

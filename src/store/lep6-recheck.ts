@@ -9,6 +9,7 @@ import {
   AlreadyRecordedError, asBigInt, asNumber, asStatus, asText, checkChainId, checkText, unixSeconds,
   type Clock, type Lep6RowStatus, type RawRow,
 } from './lep6-tables.js';
+import { PendingRows } from './lep6-pending-rows.js';
 
 export interface NewRecheckSubmission {
   epochId: bigint;
@@ -24,8 +25,6 @@ export interface RecheckSubmissionRow extends NewRecheckSubmission {
   status: Lep6RowStatus;
   submittedAt: number;
 }
-
-const COLUMNS = 'epoch_id, ticket_id, target_account, challenged_transcript_hash, recheck_transcript_hash, result_class, status, submitted_at';
 
 function submissionRow(r: RawRow): RecheckSubmissionRow {
   return {
@@ -55,25 +54,24 @@ function checkSubmission(s: NewRecheckSubmission): void {
 }
 
 export class RecheckSubmissionsRepo {
-  private readonly insert: Statement;
-  private readonly select: Statement;
-  private readonly promote: Statement;
-  private readonly pending: Statement;
-  private readonly removePending: Statement;
+  private readonly rows: PendingRows<RecheckSubmissionRow>;
 
-  constructor(db: Database, private readonly clock: Clock = Date.now) {
-    const where = 'epoch_id = ? AND ticket_id = ?';
-    this.insert = db.prepare(`INSERT INTO storage_recheck_submissions (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (epoch_id, ticket_id) DO NOTHING`);
-    this.select = db.prepare(`SELECT ${COLUMNS} FROM storage_recheck_submissions WHERE ${where}`).safeIntegers(true);
-    this.promote = db.prepare(`UPDATE storage_recheck_submissions SET status = 'submitted', submitted_at = ? WHERE ${where} AND status = 'pending'`);
-    this.pending = db.prepare(`SELECT ${COLUMNS} FROM storage_recheck_submissions WHERE status = 'pending' ORDER BY epoch_id, ticket_id`).safeIntegers(true);
-    this.removePending = db.prepare(`DELETE FROM storage_recheck_submissions WHERE ${where} AND status = 'pending'`);
+  constructor(db: Database, clock: Clock = Date.now) {
+    this.rows = new PendingRows(
+      db,
+      {
+        table: 'storage_recheck_submissions',
+        keyColumns: ['epoch_id', 'ticket_id'],
+        dataColumns: ['target_account', 'challenged_transcript_hash', 'recheck_transcript_hash', 'result_class'],
+        toRow: submissionRow,
+      },
+      clock,
+    );
   }
 
   private write(s: NewRecheckSubmission, status: Lep6RowStatus): boolean {
     checkSubmission(s);
-    const r = this.insert.run(s.epochId, s.ticketId, s.targetAccount, s.challengedTranscriptHash, s.recheckTranscriptHash, s.resultClass, status, unixSeconds(this.clock));
-    return r.changes > 0;
+    return this.rows.insert([s.epochId, s.ticketId, s.targetAccount, s.challengedTranscriptHash, s.recheckTranscriptHash, s.resultClass], status);
   }
 
   /** Stages a recheck before submitting it (§4.5 step 3). Throws AlreadyRecordedError when (epoch, ticket) has a row. */
@@ -87,13 +85,11 @@ export class RecheckSubmissionsRepo {
   }
 
   markSubmitted(epochId: bigint, ticketId: string): boolean {
-    const [e, t] = key(epochId, ticketId);
-    return this.promote.run(unixSeconds(this.clock), e, t).changes > 0;
+    return this.rows.markSubmitted(key(epochId, ticketId));
   }
 
   get(epochId: bigint, ticketId: string): RecheckSubmissionRow | undefined {
-    const r = this.select.get(...key(epochId, ticketId)) as RawRow | undefined;
-    return r ? submissionRow(r) : undefined;
+    return this.rows.get(key(epochId, ticketId));
   }
 
   /** Any row, pending or submitted (candidate discovery skips both; §4.2 step 6). */
@@ -107,12 +103,12 @@ export class RecheckSubmissionsRepo {
    * then promotes them.
    */
   listPending(): RecheckSubmissionRow[] {
-    return (this.pending.all() as RawRow[]).map(submissionRow);
+    return this.rows.listPending();
   }
 
   /** Drops a pending recheck after a definite chain rejection. Submitted rows stay. */
   deletePending(epochId: bigint, ticketId: string): boolean {
-    return this.removePending.run(...key(epochId, ticketId)).changes > 0;
+    return this.rows.deletePending(key(epochId, ticketId));
   }
 }
 
