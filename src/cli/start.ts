@@ -9,7 +9,8 @@ import { loadConfigFile, splitHostPort, type LogLevel, type SupernodeConfig } fr
 import { InvalidArgumentError } from '../util/errors.js';
 import { moduleLogger, rootLogger } from '../util/logger.js';
 import { startDaemon } from '../node/lifecycle-startup.js';
-import { untilShutdown } from '../node/signals.js';
+import { onShutdownSignals } from '../node/signals.js';
+import type { DaemonRuntime } from '../node/lifecycle.js';
 import { installProcessGuards } from '../node/lifecycle-guards.js';
 
 export interface StartOptions {
@@ -68,30 +69,32 @@ export function registerStartCommands(program: Command): void {
       const cfg = applyStartOverrides(loadConfigFile(o.config, o.baseDir !== undefined ? { baseDir: o.baseDir } : {}), o);
       if (process.env.LOG_LEVEL === undefined) rootLogger().level = cfg.log.level;
       const log = moduleLogger('daemon');
+      // One set of signal handlers for the whole life of the process: during startup a signal abandons the
+      // wait for the chain; once running it stops the daemon in order.
       const aborted = new AbortController();
-      // A signal while still waiting for the chain abandons the start.
-      const early = () => aborted.abort();
-      process.once('SIGTERM', early);
-      process.once('SIGINT', early);
-      let runtime;
+      let rt: DaemonRuntime | undefined;
+      let clean = true;
+      const shutdown = onShutdownSignals(async () => {
+        aborted.abort();
+        if (rt) clean = await rt.stop();
+      }, { log });
       try {
-        runtime = await startDaemon({ config: cfg, logger: rootLogger(), signal: aborted.signal, runtime: { summaryIntervalMs, drainDeadlineMs } });
-      } finally {
-        process.off('SIGTERM', early);
-        process.off('SIGINT', early);
+        rt = await startDaemon({ config: cfg, logger: rootLogger(), signal: aborted.signal, runtime: { summaryIntervalMs, drainDeadlineMs } });
+      } catch (err) {
+        shutdown.cancel();
+        throw err;
       }
-      const rt = runtime;
+      const running = rt;
       const guards = installProcessGuards(log, () => {
-        void rt.stop().finally(() => process.exit(1));
+        void running.stop().finally(() => process.exit(1));
       });
       process.stdout.write(
-        `supernode ${rt.node.identity} running: peer port ${rt.node.port}, services ${rt.node.serviceNames.join(', ')}` +
-          `, status ${rt.statusAddress ? `http://${rt.statusAddress}/status` : 'off'}, metrics ${rt.metricsAddress ? `http://${rt.metricsAddress}/metrics` : 'off'}\n`,
+        `supernode ${running.node.identity} running: peer port ${running.node.port}, services ${running.node.serviceNames.join(', ')}` +
+          `, status ${running.statusAddress ? `http://${running.statusAddress}/status` : 'off'}, metrics ${running.metricsAddress ? `http://${running.metricsAddress}/metrics` : 'off'}\n`,
       );
-      let clean = true;
-      const signal = await untilShutdown(async () => {
-        clean = await rt.stop();
-      }, { log });
+      // A signal that arrived while the runtime was starting: stop it now.
+      if (aborted.signal.aborted) clean = await running.stop();
+      const signal = await shutdown.done;
       guards.uninstall();
       if (!clean) {
         // Work still running past the deadline would keep the process alive: leave now (pending rows resume at the next start).

@@ -1,6 +1,10 @@
 /**
  * Shutdown on SIGTERM/SIGINT: the first signal starts an orderly stop; a second one while that is still
  * running forces the process out at once (an operator who presses Ctrl-C twice means it).
+ *
+ * Install the handlers before anything that a signal should interrupt and keep them until the process is
+ * done: a moment with no listener restores the default action, and a signal landing then kills the process
+ * without any cleanup.
  */
 import type { Logger } from '../util/logger.js';
 
@@ -13,13 +17,23 @@ export interface SignalOptions {
   forceExit?: (code: number) => void;
 }
 
-/** Installs the handlers; resolves with the first signal's name once `stop` has finished. */
-export function untilShutdown(stop: (signal: NodeJS.Signals) => Promise<void>, o: SignalOptions): Promise<NodeJS.Signals> {
+export interface ShutdownHandle {
+  /** Resolves with the first signal's name once `stop` has finished (rejects if it threw). */
+  readonly done: Promise<NodeJS.Signals>;
+  /** Removes the handlers (the process is ending for another reason). */
+  cancel(): void;
+}
+
+export function onShutdownSignals(stop: (signal: NodeJS.Signals) => Promise<void>, o: SignalOptions): ShutdownHandle {
   const signals = o.signals ?? ['SIGTERM', 'SIGINT'];
   const forceExit = o.forceExit ?? ((code: number) => process.exit(code));
-  return new Promise((resolve, reject) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
+  let stopping = false;
+  let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
+  const cancel = () => {
+    for (const s of signals) process.off(s, onSignal);
+  };
+  const done = new Promise<NodeJS.Signals>((resolve, reject) => {
+    onSignal = (signal: NodeJS.Signals) => {
       if (stopping) {
         o.log.warn({ signal }, 'second signal: forcing exit without waiting for in-flight work');
         forceExit(FORCED_EXIT_CODE);
@@ -29,15 +43,16 @@ export function untilShutdown(stop: (signal: NodeJS.Signals) => Promise<void>, o
       o.log.info({ signal }, 'shutting down: no new work, draining in-flight work (send the signal again to force exit)');
       stop(signal).then(
         () => {
-          for (const s of signals) process.off(s, onSignal);
+          cancel();
           resolve(signal);
         },
         (err: unknown) => {
-          for (const s of signals) process.off(s, onSignal);
+          cancel();
           reject(err instanceof Error ? err : new Error(String(err)));
         },
       );
     };
-    for (const s of signals) process.on(s, onSignal);
   });
+  for (const s of signals) process.on(s, onSignal);
+  return { done, cancel };
 }

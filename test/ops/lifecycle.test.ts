@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TickLoop } from '../../src/node/startable.js';
-import { untilShutdown, FORCED_EXIT_CODE } from '../../src/node/signals.js';
+import { onShutdownSignals, FORCED_EXIT_CODE } from '../../src/node/signals.js';
 import { installProcessGuards, guardCounters } from '../../src/node/lifecycle-guards.js';
 import { silentLogger } from '../../src/util/logger.js';
 
@@ -33,7 +33,7 @@ test('signals: the first SIGTERM stops in order, a second one while stopping for
   let stops = 0;
   let forced: number | undefined;
   let finishStop!: () => void;
-  const done = untilShutdown(async () => {
+  const { done } = onShutdownSignals(async () => {
     stops++;
     await new Promise<void>((r) => (finishStop = r));
   }, { log: silentLogger(), forceExit: (code) => (forced = code) });
@@ -46,6 +46,10 @@ test('signals: the first SIGTERM stops in order, a second one while stopping for
   assert.equal(await done, 'SIGTERM');
   assert.equal(process.listenerCount('SIGTERM'), 0, 'handlers removed after shutdown');
   assert.equal(process.listenerCount('SIGINT'), 0);
+  const h = onShutdownSignals(async () => undefined, { log: silentLogger() });
+  assert.equal(process.listenerCount('SIGTERM'), 1);
+  h.cancel();
+  assert.equal(process.listenerCount('SIGTERM'), 0, 'cancel removes the handlers');
 });
 
 test('guards: an unhandled rejection is logged and counted, an uncaught exception asks for an orderly stop', () => {
