@@ -251,6 +251,8 @@ export class SelfHealingService implements Startable {
       metrics: this.metrics, logger: this.log,
     };
     for (const row of rows) {
+      // While the op's healer task (reconstruct/claim or resume) runs, the row is still changing: wait for it.
+      if (this.inflight.has(`${row.healOpId}/healer`)) continue;
       const key = `${row.healOpId}/publisher`;
       if (!this.inflight.tryAdd(key)) continue;
       this.spawn(key, 'finalize heal claim', async () => Date.now() + this.hardMs, async (signal): Promise<FinalizeOutcome> => finalizeClaim(deps, row, signal));

@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import type { LumeraClient } from '../../src/chain/client.js';
 import { HealOpStatus, StorageProofResultClass, type HealOp } from '../../src/gen/lumera/audit/v1/audit.js';
@@ -160,46 +162,71 @@ test('e2e heal: expired op cleans up', { timeout: TIMEOUT }, async () => {
 
 test('e2e heal: crash between submit and record does not double submit', { timeout: TIMEOUT }, async () => {
   const c = await HealCluster.start();
+  const children = new Map<number, ChildProcess>();
   try {
     const file = await c.placeRealCascadeFile(0);
     await c.loseArtefacts(file);
-    const healerCrash = firstReach();
-    const voterCrash = firstReach();
-    const others = gate();
+    // Every daemon runs in its own process (daemon-child.ts) so the crash is a real SIGKILL.
+    const claimed = firstReach();
+    const voted = firstReach();
     let firstVoter: number | undefined;
-    const hooks = (i: number): HealHooks => ({
-      afterClaimSubmitted: async (op, signal) => (healerCrash.fire(op) ? untilKilled(signal) : undefined),
-      // One verifier votes first; the other waits until the first has crashed, restarted and reconciled.
-      beforeVerifyFetch: async () => {
-        firstVoter ??= i;
-        if (firstVoter !== i) await others.wait();
-      },
-      afterVerificationSubmitted: async (op, signal) => (voterCrash.fire(op) ? untilKilled(signal) : undefined),
-    });
-    await c.startAll((i) => ({ healingHooks: hooks(i) }));
+    const held: number[] = [];
+    await Promise.all(c.nodes.map(async (n) => {
+      const child = fork(fileURLToPath(new URL('../healing/daemon-child.js', import.meta.url)), [], {
+        env: { ...process.env, HEAL_CHILD: JSON.stringify({ index: n.index, address: n.address, mnemonic: c.devnet.supernodes[n.index]!.mnemonic, baseDir: n.baseDir, port: n.port, rpcUrl: c.devnet.rpcUrl, chainId: c.devnet.chainId }) },
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      });
+      children.set(n.index, child);
+      child.on('message', (m: { event: string; op?: string }) => {
+        if (m.event === 'claimed') claimed.fire({ healOpId: BigInt(m.op!), index: n.index } as unknown as HealOp);
+        if (m.event === 'voted') voted.fire({ healOpId: BigInt(m.op!), index: n.index } as unknown as HealOp);
+        if (m.event === 'verify') {
+          // One verifier votes first; the other waits until the first was killed, restarted and reconciled.
+          firstVoter ??= n.index;
+          if (firstVoter === n.index) child.send({ go: m.op });
+          else held.push(n.index);
+        }
+      });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`daemon ${n.index} process not ready within 30 s`)), 30_000);
+        child.once('exit', (code) => reject(new Error(`daemon ${n.index} process exited (${code}) before it was ready`)));
+        child.on('message', (m: { event: string }) => {
+          if (m.event !== 'ready') return;
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }));
+    const kill9 = async (i: number) => {
+      const child = children.get(i)!;
+      children.delete(i);
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    };
 
-    // Healer: the claim is on chain, the row still pending → "kill -9" and restart.
-    const op = await healerCrash.promise;
-    const h = c.indexOf(op.healerSupernodeAccount);
-    await c.stopDaemon(h);
+    // Healer: MsgClaimHealComplete is in a block, the row is still pending → kill -9, restart.
+    const claim = (await claimed.promise) as unknown as { healOpId: bigint; index: number };
+    await kill9(claim.index);
     const healerCounts = { claims: 0, votes: 0 };
-    await c.startDaemon(h, {}, counting(healerCounts));
-    await waitFor('healer reconciled its pending claim', () => c.nodes[h]!.node?.healing?.metrics.get('heal_claims_reconciled_total') === 1, 15_000);
+    await c.startDaemon(claim.index, {}, counting(healerCounts));
+    await waitFor('healer reconciled its pending claim', () => c.nodes[claim.index]!.node?.healing?.metrics.get('heal_claims_reconciled_total') === 1, 20_000);
 
-    // Verifier: the vote is on chain, the row still pending → "kill -9" and restart.
-    await voterCrash.promise;
-    const v = firstVoter!;
-    await c.stopDaemon(v);
+    // Verifier: MsgSubmitHealVerification is in a block, the row is still pending → kill -9, restart.
+    const vote = (await voted.promise) as unknown as { healOpId: bigint; index: number };
+    await kill9(vote.index);
     const voterCounts = { claims: 0, votes: 0 };
-    await c.startDaemon(v, {}, counting(voterCounts));
-    await waitFor('verifier reconciled its pending vote', () => c.nodes[v]!.node?.healing?.metrics.get('heal_verifications_reconciled_total') === 1, 15_000);
-    others.open();
+    await c.startDaemon(vote.index, {}, counting(voterCounts));
+    await waitFor('verifier reconciled its pending vote', () => c.nodes[vote.index]!.node?.healing?.metrics.get('heal_verifications_reconciled_total') === 1, 20_000);
+    await waitFor('the second verifier asked to fetch', () => held.length > 0, 20_000);
+    for (const i of held) children.get(i)?.send({ go: claim.healOpId.toString() });
 
-    await c.waitForOp(file.actionId, 'heal op VERIFIED', (o) => o.healOpId === op.healOpId && o.status === HealOpStatus.HEAL_OP_STATUS_VERIFIED, 30_000);
+    await c.waitForOp(file.actionId, 'heal op VERIFIED', (o) => o.healOpId === claim.healOpId && o.status === HealOpStatus.HEAL_OP_STATUS_VERIFIED, 30_000);
     await waitFor('artefacts published to the holder', () => holderHasEverything(c, file), 20_000);
     assert.deepEqual(healerCounts, { claims: 0, votes: 0 }, 'the restarted healer sent no second claim');
     assert.equal(voterCounts.votes, 0, 'the restarted verifier sent no second vote');
   } finally {
+    for (const child of children.values()) child.kill('SIGKILL');
     await c.stop();
   }
 });

@@ -44,6 +44,18 @@ export interface RealCascadeFile {
   rqIdsIds: string[];
 }
 
+/** The daemon config every e2e heal node runs with (also used by the child-process daemon). */
+export function healNodeConfig(n: Pick<HealNode, 'address' | 'index' | 'baseDir' | 'port'>, rpcUrl: string, chainId: string) {
+  return configFromObject({
+    supernode: { identity: n.address, key_name: `sn${n.index}`, host: '127.0.0.1', port: n.port },
+    lumera: { chain_id: chainId, rpc_endpoints: [rpcUrl] },
+    storage_challenge: { enabled: true, poll_interval_ms: 150, lep6: { enabled: true, max_concurrent_targets: 4, recipient_read_timeout: '2000ms', recheck: { enabled: true, tick_interval_ms: 300, lookback_epochs: 3 } } },
+    self_healing: {
+      enabled: true, poll_interval_ms: 250, verifier_fetch_timeout_ms: 5000, verifier_fetch_attempts: 5, verifier_backoff_base_ms: 300, audit_query_timeout_ms: 3000,
+    },
+  }, { baseDir: n.baseDir });
+}
+
 async function freeBasePort(n: number): Promise<number> {
   const net = await import('node:net');
   const free = (port: number) => new Promise<boolean>((resolve) => {
@@ -113,14 +125,7 @@ export class HealCluster {
   }
 
   configFor(n: HealNode) {
-    return configFromObject({
-      supernode: { identity: n.address, key_name: `sn${n.index}`, host: '127.0.0.1', port: n.port },
-      lumera: { chain_id: this.devnet.chainId, rpc_endpoints: [this.devnet.rpcUrl] },
-      storage_challenge: { enabled: true, poll_interval_ms: 150, lep6: { enabled: true, max_concurrent_targets: 4, recipient_read_timeout: '2000ms', recheck: { enabled: true, tick_interval_ms: 300, lookback_epochs: 3 } } },
-      self_healing: {
-        enabled: true, poll_interval_ms: 250, verifier_fetch_timeout_ms: 5000, verifier_fetch_attempts: 5, verifier_backoff_base_ms: 300, audit_query_timeout_ms: 3000,
-      },
-    }, { baseDir: n.baseDir });
+    return healNodeConfig(n, this.devnet.rpcUrl, this.devnet.chainId);
   }
 
   async startDaemon(i: number, extra: Partial<SupernodeNodeOptions> = {}, chainWrap?: (c: LumeraClient) => LumeraClient): Promise<SupernodeNode> {
