@@ -94,13 +94,13 @@ test('cli init: a key and a commented config that loads; an existing config is k
     assert.deepEqual(cfg.lumera.rpcEndpoints, ['http://127.0.0.1:26999']);
     assert.equal(new Keyring({ home, backend: 'test' }).show('supernode').address, address);
     const again = await run(['init', '--home', home, '--keyring-backend', 'test']);
-    assert.equal(again.code, 2);
+    assert.equal(again.code, 2, again.err);
     assert.match(again.err, /already has .*config\.yml; use --force/);
     const forced = await run(['init', '--home', home, '--keyring-backend', 'test', '--force']);
     assert.equal(forced.code, 0, forced.err);
     assert.match(forced.out, /the key already existed and was kept/);
     const noPass = await run(['init', '--home', join(home, 'other')], { SUPERNODE_KEYRING_PASSPHRASE: undefined });
-    assert.equal(noPass.code, 2, 'the file backend needs a passphrase');
+    assert.equal(noPass.code, 2, `the file backend needs a passphrase: ${noPass.err}`);
     assert.match(noPass.err, /^error: passphrase is required for the file backend/m);
   } finally {
     rmSync(home, { recursive: true, force: true });
@@ -148,7 +148,7 @@ test('cli start/status: running daemon answers status and metrics, a second daem
     assert.match(metrics, /^supernode_process_resident_memory_bytes /m);
 
     const second = await run(['start', '--config', config]);
-    assert.equal(second.code, 2);
+    assert.equal(second.code, 2, second.err);
     assert.match(second.err, /^error: database .*history\.db is in use by another supernode process \(pid \d+/m);
 
     daemon.kill('SIGTERM');
