@@ -65,6 +65,11 @@ function nonEmpty(field: string, v: string): string {
 function account(field: string, v: string): string {
   return requireAccountAddress(field, v);
 }
+
+/** The optional epoch filter of the per-reporter audit queries: omitted → all epochs (filter off). */
+function epochFilter(epochId: bigint | undefined): { epochId: bigint; filterByEpochId: boolean } {
+  return epochId === undefined ? { epochId: 0n, filterByEpochId: false } : { epochId: u64('epochId', epochId), filterByEpochId: true };
+}
 function required<T>(v: T | undefined, what: string): T {
   if (v === undefined) throw new ChainResponseError(`of ${what}`, 'lacks its non-nullable field');
   return v;
@@ -126,9 +131,7 @@ export class ChainQueries {
   /** Targets of `supernodeAccount` in `epochId` (filter_by_epoch_id = true), or in the current epoch when omitted. */
   async getAssignedTargets(supernodeAccount: string, epochId?: bigint): Promise<AssignedTargets> {
     account('supernodeAccount', supernodeAccount);
-    const r = await this.conn.query(auditQuery.assignedTargets, {
-      supernodeAccount, epochId: epochId === undefined ? 0n : u64('epochId', epochId), filterByEpochId: epochId !== undefined,
-    });
+    const r = await this.conn.query(auditQuery.assignedTargets, { supernodeAccount, ...epochFilter(epochId) });
     return { epochId: r.epochId, epochStartHeight: r.epochStartHeight, requiredOpenPorts: r.requiredOpenPorts, targetSupernodeAccounts: r.targetSupernodeAccounts };
   }
 
@@ -142,27 +145,27 @@ export class ChainQueries {
   /** One reporter's reports: a single epoch when `epochId` is given, otherwise every retained epoch. */
   async listEpochReportsByReporter(supernodeAccount: string, epochId?: bigint): Promise<EpochReport[]> {
     account('supernodeAccount', supernodeAccount);
-    const filter = epochId !== undefined;
+    const filter = epochFilter(epochId);
     return this.list('EpochReportsByReporter', async (pagination) => {
-      const r = await this.conn.query(auditQuery.epochReportsByReporter, { supernodeAccount, epochId: filter ? u64('epochId', epochId) : 0n, filterByEpochId: filter, pagination });
+      const r = await this.conn.query(auditQuery.epochReportsByReporter, { supernodeAccount, ...filter, pagination });
       return { items: r.reports, pagination: r.pagination };
     });
   }
 
   async listStorageChallengeReports(supernodeAccount: string, epochId?: bigint): Promise<StorageChallengeReport[]> {
     account('supernodeAccount', supernodeAccount);
-    const filter = epochId !== undefined;
+    const filter = epochFilter(epochId);
     return this.list('StorageChallengeReports', async (pagination) => {
-      const r = await this.conn.query(auditQuery.storageChallengeReports, { supernodeAccount, epochId: filter ? u64('epochId', epochId) : 0n, filterByEpochId: filter, pagination });
+      const r = await this.conn.query(auditQuery.storageChallengeReports, { supernodeAccount, ...filter, pagination });
       return { items: r.reports, pagination: r.pagination };
     });
   }
 
   async listHostReports(supernodeAccount: string, epochId?: bigint): Promise<HostReportEntry[]> {
     account('supernodeAccount', supernodeAccount);
-    const filter = epochId !== undefined;
+    const filter = epochFilter(epochId);
     return this.list('HostReports', async (pagination) => {
-      const r = await this.conn.query(auditQuery.hostReports, { supernodeAccount, epochId: filter ? u64('epochId', epochId) : 0n, filterByEpochId: filter, pagination });
+      const r = await this.conn.query(auditQuery.hostReports, { supernodeAccount, ...filter, pagination });
       return { items: r.reports, pagination: r.pagination };
     });
   }
