@@ -17,19 +17,12 @@ import {
   ChainQueryError, ChainRuleError, chainRuleError, type AccountInfo, type DevnetModule, type QueryHandler,
 } from './modules/types.js';
 import { formatCoins } from './bank.js';
+import { decodeOr } from './query-errors.js';
 import { GAS } from './gas.js';
 import type { DevnetApp } from './app.js';
 
 export const COMET_VERSION = '0.38.19';
 export const APP_VERSION = 'lep6-devnet-1.0.0';
-
-function decodeOr<T>(decode: (b: Uint8Array) => T, bytes: Uint8Array, what: string): T {
-  try {
-    return decode(bytes);
-  } catch (err) {
-    throw new ChainQueryError('InvalidArgument', `could not decode ${what}: ${(err as Error).message}`);
-  }
-}
 
 function requireAddress(address: string): void {
   if (!address) throw new ChainQueryError('InvalidArgument', 'address cannot be empty');

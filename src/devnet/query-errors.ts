@@ -23,6 +23,15 @@ const MAPPING: Record<GrpcStatusName, [number, string]> = {
   Unimplemented: [6, 'unknown request'],
 };
 
+/** Decodes a query's request bytes; undecodable input is the gRPC InvalidArgument the chain answers with. */
+export function decodeOr<T>(decode: (b: Uint8Array) => T, bytes: Uint8Array, what: string): T {
+  try {
+    return decode(bytes);
+  } catch (err) {
+    throw new ChainQueryError('InvalidArgument', `could not decode ${what}: ${(err as Error).message}`);
+  }
+}
+
 export function grpcStatusText(status: GrpcStatusName | 'Unknown', message: string): string {
   return `rpc error: code = ${status} desc = ${message}`;
 }

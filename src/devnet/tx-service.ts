@@ -10,6 +10,7 @@ import { ChainQueryError, type QueryHandler } from './modules/types.js';
 import type { BlockStore, IndexedTx } from './block-store.js';
 import { parseTxQuery } from './tx-query.js';
 import { rfc3339 } from './rpc-format.js';
+import { decodeOr } from './query-errors.js';
 
 function decodeTxOf(t: IndexedTx): Tx {
   const raw = TxRaw.decode(t.tx);
@@ -25,14 +26,6 @@ function txResponse(store: BlockStore, t: IndexedTx, tx: Tx): TxResponse {
     timestamp: rfc3339(store.get(t.height)!.time).replace(/\.\d+Z$/, 'Z'),
     events: r.events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: true })) })),
   };
-}
-
-function decodeOr<T>(decode: (b: Uint8Array) => T, bytes: Uint8Array, what: string): T {
-  try {
-    return decode(bytes);
-  } catch (err) {
-    throw new ChainQueryError('InvalidArgument', `could not decode ${what}: ${(err as Error).message}`);
-  }
 }
 
 export function txServiceQueries(store: BlockStore): Record<string, QueryHandler> {
