@@ -4,18 +4,12 @@
  */
 import { Bip39, EnglishMnemonic, Random, Slip10, Slip10Curve, stringToPath } from '@cosmjs/crypto';
 import { InvalidArgumentError } from '../util/errors.js';
-import { addressFromPubKey, publicKeyOf, signMessage, type AccountKeyType } from '../crypto/account-keys.js';
+import { signerFromPrivateKey, type AccountKeyType, type AccountSigner } from '../crypto/account-keys.js';
 
 export const LUMERA_HD_PATH = "m/44'/60'/0'/0/0";
 
-/** One account key held in memory. `sign` hashes per key type (Keccak-256 for eth_secp256k1). */
-export interface SigningKey {
-  readonly address: string;
-  readonly keyType: AccountKeyType;
-  /** 33-byte compressed public key. */
-  readonly publicKey: Uint8Array;
-  sign(message: Uint8Array): Uint8Array;
-}
+/** One account key held in memory (the shared signer type). */
+export type SigningKey = AccountSigner;
 
 /** A fresh 24-word English mnemonic (256 bits of entropy). */
 export function generateMnemonic(): string {
@@ -50,14 +44,7 @@ export async function privateKeyFromMnemonic(mnemonic: string, hdPath = LUMERA_H
 
 /** A signing key from a raw private key. eth_secp256k1 signatures are 65 bytes R||S||V like the Go keyring. */
 export function signingKeyFromPrivateKey(privateKey: Uint8Array, keyType: AccountKeyType = 'eth_secp256k1'): SigningKey {
-  const publicKey = publicKeyOf(privateKey);
-  const priv = Uint8Array.from(privateKey);
-  return Object.freeze({
-    address: addressFromPubKey(publicKey, keyType),
-    keyType,
-    publicKey,
-    sign: (message: Uint8Array) => signMessage(priv, message, keyType),
-  });
+  return signerFromPrivateKey(privateKey, keyType);
 }
 
 export async function signingKeyFromMnemonic(mnemonic: string, hdPath = LUMERA_HD_PATH): Promise<SigningKey> {

@@ -171,3 +171,27 @@ export function verifyMessage(pubkey: Uint8Array, message: Uint8Array, signature
     return false;
   }
 }
+
+/**
+ * An account key held in memory: its address, key type and 33-byte compressed public key. The private key
+ * stays inside `sign`, which hashes per key type (Keccak-256 for eth_secp256k1, SHA-256 for secp256k1).
+ * The chain client calls it `SigningKey`, the transport `AccountSigner`.
+ */
+export interface AccountSigner {
+  readonly address: string;
+  readonly keyType: AccountKeyType;
+  readonly publicKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+}
+
+/** A frozen signer over a private copy of `privateKey` (32 bytes). */
+export function signerFromPrivateKey(privateKey: Uint8Array, keyType: AccountKeyType = 'eth_secp256k1'): AccountSigner {
+  const publicKey = publicKeyOf(privateKey);
+  const key = Uint8Array.from(privateKey);
+  return Object.freeze({
+    address: addressFromPubKey(publicKey, keyType),
+    keyType,
+    publicKey,
+    sign: (message: Uint8Array) => signMessage(key, message, keyType),
+  });
+}

@@ -11,11 +11,11 @@ import { PubKey as Secp256k1PubKey } from '../gen/cosmos/crypto/secp256k1/keys.j
 import {
   addressFromPubKey,
   keyTypeFromTypeUrl,
-  publicKeyOf,
-  signMessage,
+  signerFromPrivateKey,
   typeUrlForKeyType,
   verifyMessage,
   type AccountKeyType,
+  type AccountSigner,
 } from '../crypto/account-keys.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import { TransportError } from './errors.js';
@@ -28,24 +28,11 @@ export const HANDSHAKE_CURVE = 'P256';
 export const MAX_HANDSHAKE_INFO_BYTES = 16 * 1024;
 export const MAX_HANDSHAKE_SIGNATURE_BYTES = 512;
 
-/** The local account that signs handshakes. The private key stays inside `sign`. */
-export interface AccountSigner {
-  readonly address: string;
-  readonly keyType: AccountKeyType;
-  /** 33-byte compressed secp256k1 key. */
-  readonly publicKey: Uint8Array;
-  sign(message: Uint8Array): Uint8Array;
-}
+/** The local account that signs handshakes (the shared signer type). */
+export type { AccountSigner };
 
 export function accountSignerFromPrivateKey(privateKey: Uint8Array, keyType: AccountKeyType = 'eth_secp256k1'): AccountSigner {
-  const publicKey = publicKeyOf(privateKey);
-  const key = new Uint8Array(privateKey);
-  return {
-    address: addressFromPubKey(publicKey, keyType),
-    keyType,
-    publicKey,
-    sign: (message) => signMessage(key, message, keyType),
-  };
+  return signerFromPrivateKey(privateKey, keyType);
 }
 
 /** Serialized google.protobuf.Any of an account public key (HandshakeInfo field 4). */
