@@ -11,8 +11,12 @@ import type { RecheckEvidenceInput } from '../../src/chain/client.js';
 import { Cluster, waitFor, wrapChain } from './helpers/cluster.js';
 import type { StorageProofResult } from '../../src/gen/lumera/audit/v1/audit.js';
 
-/** In the first epoch a target may not be listening yet; such a TIMEOUT row says nothing about its data. */
-const notStartupTimeout = (r: StorageProofResult) => (r.resultClass as number) !== StorageProofResultClass.TIMEOUT_OR_NO_RESPONSE;
+/**
+ * Rows that say something about the target's data: not a TIMEOUT (in the first epoch a target may not be
+ * listening yet) and not NO_ELIGIBLE (epoch 0 is never challenged).
+ */
+const notStartupTimeout = (r: StorageProofResult) =>
+  (r.resultClass as number) !== StorageProofResultClass.TIMEOUT_OR_NO_RESPONSE && (r.resultClass as number) !== StorageProofResultClass.NO_ELIGIBLE_TICKET;
 
 test('e2e recheck: failure is rechecked by another node', { timeout: 90_000 }, async () => {
   const c = await Cluster.start({ recheck: false });

@@ -164,7 +164,7 @@ export class Cluster {
           enabled: true,
           max_concurrent_targets: 4,
           recipient_read_timeout: `${this.opts.readTimeoutMs}ms`,
-          recheck: { enabled: recheck, tick_interval_ms: 300, lookback_epochs: 3 },
+          recheck: { enabled: recheck, tick_interval_ms: 300, lookback_epochs: 10 },
         },
       },
     }, { baseDir: n.baseDir });
