@@ -45,6 +45,7 @@ export class GrpcArtefactPeers implements ArtefactPeers {
     const client = await this.dialer.client<HealArtefactServiceClient>(holder, HealArtefactServiceClient as unknown as grpc.ServiceClientConstructor);
     const call = client.fetchArtefacts({ actionId, keys: [...keys] }, { deadline: Date.now() + (opts.timeoutMs ?? this.defaultTimeoutMs) });
     const wanted = new Set(keys);
+    call.on('error', () => undefined); // the iterator reports errors; a late CANCELLED must not go uncaught
     const onAbort = () => call.cancel();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let delivered = 0;

@@ -75,6 +75,9 @@ export class GrpcHealerStreamSource implements HealerStreamSource {
       throw new HealerStreamError(`dial healer "${healer}": ${errorMessage(err)}`, { cause: err });
     }
     const call = client.serveReconstructedArtefacts({ healOpId, verifierAccount: self }, { deadline: deadlineMs });
+    // The consumer's iterator reports errors; this listener only keeps a late one (e.g. the CANCELLED that
+    // cancel() raises after the iterator was abandoned) from becoming an uncaught 'error' event.
+    call.on('error', () => undefined);
     const onAbort = () => call.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
     call.on('close', () => signal.removeEventListener('abort', onAbort));

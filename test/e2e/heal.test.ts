@@ -151,7 +151,8 @@ test('e2e heal: expired op cleans up', { timeout: TIMEOUT }, async () => {
     await waitFor('expired staging cleaned by the restarted healer', () => !existsSync(staging), 15_000);
     // Removed by the start-up resume of the pending claim (op EXPIRED → resume_terminal) or by the finalizer.
     const m = c.nodes[h]!.node!.healing!.metrics;
-    assert.equal(m.get('heal_claims_submitted_total', 'result=resume_terminal') + m.get('heal_finalize_cleanups_total', 'HEAL_OP_STATUS_EXPIRED'), 1);
+    const cleanups = () => m.get('heal_claims_submitted_total', 'result=resume_terminal') + m.get('heal_finalize_cleanups_total', 'HEAL_OP_STATUS_EXPIRED');
+    await waitFor('the expired claim row dropped', () => cleanups() === 1, 5_000);
     const op2 = await c.waitForOp(file.actionId, 'rescheduled heal op VERIFIED', (o) => o.healOpId > op1.healOpId && o.status === HealOpStatus.HEAL_OP_STATUS_VERIFIED, 60_000);
     assert.ok(op2.healOpId > op1.healOpId);
     await waitFor('artefacts published to the holder', () => holderHasEverything(c, file), 20_000);
@@ -245,14 +246,11 @@ test('e2e heal: unassigned caller gets no bytes', { timeout: TIMEOUT }, async ()
     // The request even names a real verifier: identity comes from the handshake only.
     const call = client.serveReconstructedArtefacts({ healOpId: op.healOpId, verifierAccount: op.verifierSupernodeAccounts[0]! }, { deadline: Date.now() + 10_000 });
     let bytes = 0;
-    const err = await (async () => {
-      try {
-        for await (const m of call as AsyncIterable<{ chunk: Uint8Array }>) bytes += m.chunk.length;
-      } catch (e) {
-        return e as grpc.ServiceError;
-      }
-      return undefined;
-    })();
+    const err = await new Promise<grpc.ServiceError | undefined>((resolve) => {
+      call.on('data', (m: { chunk: Uint8Array }) => (bytes += m.chunk.length));
+      call.on('error', (e: grpc.ServiceError) => resolve(e));
+      call.on('end', () => resolve(undefined));
+    });
     assert.equal(err?.code, grpc.status.PERMISSION_DENIED);
     assert.equal(err?.details, `caller "${stranger.address}" not in verifier set`);
     assert.equal(bytes, 0);
