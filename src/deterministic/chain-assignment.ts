@@ -13,7 +13,7 @@ import {
 } from './constants.js';
 import { DerivationError, DerivationErrorCode } from './errors.js';
 import { u64Prefix } from './hash.js';
-import { storageTruthTargetsForReporter, type AssignedTargets } from './targets.js';
+import { computeStorageTruthAssignment, storageTruthTargetsForReporter, type AssignedTargets, type StorageTruthAssignment } from './targets.js';
 import { checkBytes, checkCount, checkEnumNumber, checkString, checkStringList } from './validate.js';
 
 /** The params-snapshot fields the assignment reads; zero means the chain default (§1.4). */
@@ -43,11 +43,14 @@ const orDefault = (v: number | undefined, name: string, dflt: number): number =>
   return n === 0 ? dflt : n;
 };
 
-/**
- * What the chain's AssignedTargets(reporter, epoch) returns: `{targets, isProber}`. Errors: empty
- * reporter; seed shorter than 8 bytes (both modes).
- */
-export function chainAssignedTargets(input: ChainAssignmentInput): AssignedTargets {
+type LegacyParams = { peerQuorumReports: number; minProbeTargetsPerEpoch: number; maxProbeTargetsPerEpoch: number };
+
+/** The validated inputs of one AssignedTargets question, with chain defaults applied. */
+type Resolved =
+  | { kind: 'legacy'; seed: Uint8Array; eligible: readonly string[]; targets: readonly string[]; reporter: string; params: LegacyParams }
+  | { kind: 'storage-truth'; seed: Uint8Array; eligible: readonly string[]; targets: readonly string[]; reporter: string; divisor: number };
+
+function resolve(input: ChainAssignmentInput): Resolved {
   const seed = checkBytes(input.seed, 'seed');
   const eligible = checkStringList(input.eligibleChallengers, 'eligibleChallengers');
   const targets = checkStringList(input.anchorTargets, 'anchorTargets');
@@ -58,14 +61,57 @@ export function chainAssignedTargets(input: ChainAssignmentInput): AssignedTarge
     throw new DerivationError(DerivationErrorCode.SeedTooShort, 'seed', `must be at least ${MIN_ASSIGNMENT_SEED_BYTES} bytes, got ${seed.length}`);
   }
   if (mode === StorageTruthEnforcementMode.UNSPECIFIED) {
-    return legacyAssignedTargets(seed, eligible, targets, reporter, {
-      peerQuorumReports: orDefault(input.params.peerQuorumReports, 'params.peerQuorumReports', DEFAULT_PEER_QUORUM_REPORTS),
-      minProbeTargetsPerEpoch: orDefault(input.params.minProbeTargetsPerEpoch, 'params.minProbeTargetsPerEpoch', DEFAULT_MIN_PROBE_TARGETS_PER_EPOCH),
-      maxProbeTargetsPerEpoch: orDefault(input.params.maxProbeTargetsPerEpoch, 'params.maxProbeTargetsPerEpoch', DEFAULT_MAX_PROBE_TARGETS_PER_EPOCH),
-    });
+    return {
+      kind: 'legacy', seed, eligible, targets, reporter,
+      params: {
+        peerQuorumReports: orDefault(input.params.peerQuorumReports, 'params.peerQuorumReports', DEFAULT_PEER_QUORUM_REPORTS),
+        minProbeTargetsPerEpoch: orDefault(input.params.minProbeTargetsPerEpoch, 'params.minProbeTargetsPerEpoch', DEFAULT_MIN_PROBE_TARGETS_PER_EPOCH),
+        maxProbeTargetsPerEpoch: orDefault(input.params.maxProbeTargetsPerEpoch, 'params.maxProbeTargetsPerEpoch', DEFAULT_MAX_PROBE_TARGETS_PER_EPOCH),
+      },
+    };
   }
   const divisor = orDefault(input.params.challengeTargetDivisor, 'params.challengeTargetDivisor', DEFAULT_CHALLENGE_TARGET_DIVISOR);
-  return storageTruthTargetsForReporter(seed, eligible, targets, divisor, reporter);
+  return { kind: 'storage-truth', seed, eligible, targets, reporter, divisor };
+}
+
+/**
+ * What the chain's AssignedTargets(reporter, epoch) returns: `{targets, isProber}`. Errors: empty
+ * reporter; seed shorter than 8 bytes (both modes).
+ */
+export function chainAssignedTargets(input: ChainAssignmentInput): AssignedTargets {
+  const r = resolve(input);
+  if (r.kind === 'legacy') return legacyAssignedTargets(r.seed, r.eligible, r.targets, r.reporter, r.params);
+  return storageTruthTargetsForReporter(r.seed, r.eligible, r.targets, r.divisor, r.reporter);
+}
+
+// Whole-epoch storage-truth walks by input. A devnet asks once per reporter, and one reporter's walk
+// costs up to the whole walk, so 150 reporters cost ~150 walks without this. A handful of entries covers
+// the epochs a devnet is asked about at once.
+const WALK_MEMO_LIMIT = 8;
+const walkMemo = new Map<string, StorageTruthAssignment>();
+
+function rememberedWalk(seed: Uint8Array, eligible: readonly string[], targets: readonly string[], divisor: number): StorageTruthAssignment {
+  const key = JSON.stringify([Buffer.from(seed).toString('hex'), divisor, eligible, targets]);
+  let walk = walkMemo.get(key);
+  if (walk === undefined) {
+    walk = computeStorageTruthAssignment(seed, eligible, targets, divisor);
+    if (walkMemo.size >= WALK_MEMO_LIMIT) walkMemo.delete(walkMemo.keys().next().value as string);
+    walkMemo.set(key, walk);
+  }
+  return walk;
+}
+
+/**
+ * `chainAssignedTargets` for a caller that asks about every reporter of the same epoch (the devnet's
+ * report checks and queries): the storage-truth walk runs once per distinct input and is remembered.
+ * Same answers and errors as `chainAssignedTargets`.
+ */
+export function chainAssignedTargetsForAll(input: ChainAssignmentInput): AssignedTargets {
+  const r = resolve(input);
+  if (r.kind === 'legacy') return legacyAssignedTargets(r.seed, r.eligible, r.targets, r.reporter, r.params);
+  if (!r.eligible.includes(r.reporter)) return { targets: [], isProber: false };
+  const mine = rememberedWalk(r.seed, r.eligible, r.targets, r.divisor).assignments.get(r.reporter);
+  return { targets: mine === undefined ? [] : [mine], isProber: true };
 }
 
 /**
@@ -87,7 +133,7 @@ export function legacyAssignedTargets(
   eligibleChallengers: readonly string[],
   anchorTargets: readonly string[],
   reporter: string,
-  params: { peerQuorumReports: number; minProbeTargetsPerEpoch: number; maxProbeTargetsPerEpoch: number },
+  params: LegacyParams,
 ): AssignedTargets {
   const ri = eligibleChallengers.indexOf(reporter);
   if (ri < 0) return { targets: [], isProber: false };

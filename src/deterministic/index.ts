@@ -40,6 +40,7 @@ export {
 } from './targets.js';
 export {
   chainAssignedTargets,
+  chainAssignedTargetsForAll,
   legacyAssignedTargets,
   legacyProbeTargetCount,
   type AssignmentParams,

@@ -240,3 +240,35 @@ test('legacy helpers: zero counts, invalid file key', () => {
   assert.ok(d.deterministicJitterMs(SEED, 1n, 'c', 1000n) < 1000n);
   assert.match(d.legacyChallengeID(SEED, 1n, 'k', 'c', 'r'), /^[0-9a-f]{64}$/);
 });
+
+test('chainAssignedTargetsForAll answers and fails exactly as chainAssignedTargets, for every reporter and mode', () => {
+  const nodes = Array.from({ length: 23 }, (_, i) => `lumera1node${String(i).padStart(2, '0')}`);
+  const modes = [d.StorageTruthEnforcementMode.UNSPECIFIED, d.StorageTruthEnforcementMode.SHADOW, d.StorageTruthEnforcementMode.SOFT, d.StorageTruthEnforcementMode.FULL];
+  const outcome = (fn: () => d.AssignedTargets): unknown => {
+    try {
+      return fn();
+    } catch (e) {
+      return e instanceof d.DerivationError ? { code: e.code, argument: e.argument, message: e.message } : e;
+    }
+  };
+  let compared = 0;
+  for (const mode of modes) {
+    for (const [round, seed] of [SEED, createHash('sha256').update('other seed').digest(), SEED.subarray(0, 7)].entries()) {
+      // Eligible challengers a subset of the targets (ineligible reporters dropped), plus a degenerate pair.
+      const cases = [
+        { eligibleChallengers: nodes.filter((_, i) => i % 5 !== round), anchorTargets: nodes },
+        { eligibleChallengers: nodes.slice(0, 2), anchorTargets: [] },
+      ];
+      for (const c of cases) {
+        for (const reporter of [...nodes, '', 'not-a-node']) {
+          for (const challengeTargetDivisor of [0, 2, 3]) {
+            const input = { seed, ...c, reporter, params: { mode, challengeTargetDivisor } };
+            assert.deepEqual(outcome(() => d.chainAssignedTargetsForAll(input)), outcome(() => d.chainAssignedTargets(input)), JSON.stringify({ mode, round, reporter, challengeTargetDivisor }));
+            compared++;
+          }
+        }
+      }
+    }
+  }
+  assert.equal(compared, 4 * 3 * 2 * 25 * 3);
+});

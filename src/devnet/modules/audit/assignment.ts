@@ -1,9 +1,10 @@
 /**
  * Who challenges whom in epoch E (spec 03 §2): the eligible-challenger filter over live reliability rows
  * (rule 2.1) feeding the derivation library's chainAssignedTargets (storage-truth walk or legacy k-target).
- * Nothing is stored; it is recomputed on every query and report.
+ * Nothing is stored in chain state; the library remembers the last few whole-epoch walks, since every
+ * reporter of an epoch asks about the same walk.
  */
-import { chainAssignedTargets, isDerivationError, type AssignedTargets } from '../../../deterministic/index.js';
+import { chainAssignedTargetsForAll, isDerivationError, type AssignedTargets } from '../../../deterministic/index.js';
 import type { AuditEnv } from './env.js';
 import { EnforcementMode } from './enums.js';
 import { plainError } from './errors.js';
@@ -31,7 +32,7 @@ export function eligibleChallengers(env: Pick<AuditEnv, 'state'>, anchor: EpochA
 export function assignedTargets(env: Pick<AuditEnv, 'state'>, anchor: EpochAnchor, reporter: string): AssignedTargets {
   const snap = snapshotParams(env, anchor.epochId);
   try {
-    return chainAssignedTargets({
+    return chainAssignedTargetsForAll({
       seed: anchor.seed,
       eligibleChallengers: eligibleChallengers(env, anchor, snap),
       anchorTargets: anchor.targetSupernodeAccounts,
