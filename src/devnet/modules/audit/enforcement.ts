@@ -122,22 +122,44 @@ function hostCompliant(env: AuditEnv, r: EpochReport): boolean {
   return true;
 }
 
-/** Peer observations about `account` in epoch E (reports by others; first observation per report). */
-function peerObservations(env: AuditEnv, e: bigint, account: string): number[][] {
-  const out: number[][] = [];
-  for (const r of tValues(env.state.reports)) {
-    if (r.epochId !== e || r.supernodeAccount === account) continue;
-    const obs = r.storageChallengeObservations.find((o) => o.targetSupernodeAccount === account);
-    if (obs !== undefined) out.push(obs.portStates);
-  }
-  return out;
+/** Peer observations about an account in epoch E: its port states as seen by other reporters. */
+type PeerObservations = (e: bigint, account: string) => number[][];
+
+/**
+ * Reads the peer observations of each epoch once per enforcement pass (scanning every retained report
+ * per account made EndBlock quadratic in the network size). Per report only its first observation of
+ * a target counts, and a report never counts for its own reporter.
+ */
+function peerObservationIndex(env: AuditEnv): PeerObservations {
+  const byEpoch = new Map<bigint, Map<string, number[][]>>();
+  return (e, account) => {
+    let byTarget = byEpoch.get(e);
+    if (byTarget === undefined) {
+      byTarget = new Map();
+      for (const r of tValues(env.state.reports)) {
+        if (r.epochId !== e) continue;
+        const seen = new Set<string>();
+        for (const o of r.storageChallengeObservations) {
+          const target = o.targetSupernodeAccount;
+          if (seen.has(target)) continue;
+          seen.add(target);
+          if (target === r.supernodeAccount) continue;
+          const list = byTarget.get(target);
+          if (list === undefined) byTarget.set(target, [o.portStates]);
+          else list.push(o.portStates);
+        }
+      }
+      byEpoch.set(e, byTarget);
+    }
+    return byTarget.get(account) ?? [];
+  };
 }
 
-function portsClosedStreak(env: AuditEnv, e: bigint, account: string): boolean {
+function portsClosedStreak(env: AuditEnv, e: bigint, account: string, peerObservations: PeerObservations): boolean {
   const p = env.state.params;
   for (let i = 0; i < p.requiredOpenPorts.length; i++) {
     const fired = streak(e, p.consecutiveEpochsToPostpone, (epoch) => {
-      const obs = peerObservations(env, epoch, account);
+      const obs = peerObservations(epoch, account);
       if (obs.length === 0 || obs.some((o) => o.length <= i)) return false;
       const closed = obs.filter((o) => o[i] === PortState.CLOSED).length;
       return closed * 100 >= p.peerPortPostponeThresholdPercent * obs.length;
@@ -149,6 +171,7 @@ function portsClosedStreak(env: AuditEnv, e: bigint, account: string): boolean {
 
 function legacyPostponement(env: AuditEnv, e: bigint, postponedNow: Set<string>): void {
   const p = env.state.params;
+  const observations = peerObservationIndex(env);
   for (const sn of env.supernodes.all()) {
     const account = sn.supernodeAccount;
     if (currentState(sn) !== SuperNodeState.ACTIVE || postponedNow.has(account) || tHas(env.state.storagePostponements, account)) continue;
@@ -167,7 +190,7 @@ function legacyPostponement(env: AuditEnv, e: bigint, postponedNow: Set<string>)
     } else {
       const own = report(env, e, account);
       if (own !== undefined && !hostCompliant(env, own)) reason = 'audit_host_requirements';
-      else if (portsClosedStreak(env, e, account)) reason = 'audit_peer_ports';
+      else if (portsClosedStreak(env, e, account, observations)) reason = 'audit_peer_ports';
     }
     if (reason !== undefined) postpone(env, account, reason, postponedNow);
   }
@@ -175,6 +198,7 @@ function legacyPostponement(env: AuditEnv, e: bigint, postponedNow: Set<string>)
 
 function recovery(env: AuditEnv, e: bigint, postponedNow: Set<string>): void {
   const p = env.state.params;
+  const observations = peerObservationIndex(env);
   for (const sn of env.supernodes.all()) {
     const account = sn.supernodeAccount;
     if (currentState(sn) !== SuperNodeState.POSTPONED || postponedNow.has(account)) continue;
@@ -203,7 +227,7 @@ function recovery(env: AuditEnv, e: bigint, postponedNow: Set<string>): void {
       const anchor = getAnchor(env, e);
       const peersOk =
         (anchor !== undefined && anchor.activeSupernodeAccounts.length === 0) ||
-        peerObservations(env, e, account).some((o) => o.length === p.requiredOpenPorts.length && o.every((s) => s === PortState.OPEN));
+        observations(e, account).some((o) => o.length === p.requiredOpenPorts.length && o.every((s) => s === PortState.OPEN));
       recover = own !== undefined && hostCompliant(env, own) && peersOk;
     }
     if (!recover) continue;
