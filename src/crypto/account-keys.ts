@@ -3,13 +3,16 @@
  * (spec 02 §1.4). eth_secp256k1 is current: Keccak-256 digest, Ethereum address bytes, 65-byte R||S||V
  * signatures on the wire (64-byte R||S accepted). Legacy secp256k1: SHA-256 digest, RIPEMD-160(SHA-256)
  * address, 64-byte R||S. Both require low-S.
+ *
+ * The curve arithmetic runs in native libsecp256k1 when its addon loads, else in @noble/curves; both give
+ * identical bytes and verdicts (see ecdsa-backends.ts).
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
 import { toBech32, fromBech32 } from '@cosmjs/encoding';
 import { InvalidArgumentError } from '../util/errors.js';
+import { activeEcdsa } from './ecdsa-backends.js';
 
 export type AccountKeyType = 'eth_secp256k1' | 'secp256k1';
 
@@ -38,22 +41,23 @@ function checkLength(name: string, bytes: Uint8Array, ...lengths: number[]): voi
 /** 33-byte compressed public key of a 32-byte private key. */
 export function publicKeyOf(privateKey: Uint8Array): Uint8Array {
   checkLength('privateKey', privateKey, 32);
-  return secp256k1.getPublicKey(privateKey, true);
+  return activeEcdsa().publicKey(privateKey);
 }
 
 /** The 20 address bytes for a compressed (33) or uncompressed (65) public key. */
 export function addressBytesFromPubKey(pubkey: Uint8Array, keyType: AccountKeyType): Uint8Array {
   checkLength('pubkey', pubkey, 33, 65);
-  let point;
+  const ecdsa = activeEcdsa();
+  let sec1: Uint8Array;
   try {
-    point = secp256k1.Point.fromBytes(pubkey);
+    sec1 = ecdsa.convert(pubkey, keyType !== 'eth_secp256k1');
   } catch {
     throw new InvalidArgumentError('pubkey', 'is not a point on secp256k1');
   }
   if (keyType === 'eth_secp256k1') {
-    return keccak_256(point.toBytes(false).subarray(1)).subarray(12);
+    return keccak_256(sec1.subarray(1)).subarray(12);
   }
-  return ripemd160(sha256(point.toBytes(true)));
+  return ripemd160(sha256(sec1));
 }
 
 /** bech32 of 20 (or any) address bytes under `prefix`. */
@@ -148,15 +152,11 @@ function digestFor(keyType: AccountKeyType, message: Uint8Array): Uint8Array {
  */
 export function signMessage(privateKey: Uint8Array, message: Uint8Array, keyType: AccountKeyType): Uint8Array {
   checkLength('privateKey', privateKey, 32);
-  const sig = secp256k1.Signature.fromBytes(
-    secp256k1.sign(digestFor(keyType, message), privateKey, { prehash: false, lowS: true, format: 'recovered' }),
-    'recovered',
-  );
-  const compact = sig.toBytes('compact');
+  const { compact, recovery } = activeEcdsa().sign(digestFor(keyType, message), privateKey);
   if (keyType === 'secp256k1') return compact;
   const out = new Uint8Array(65);
   out.set(compact, 0);
-  out[64] = sig.recovery ?? 0;
+  out[64] = recovery;
   return out;
 }
 
@@ -166,7 +166,7 @@ export function verifyMessage(pubkey: Uint8Array, message: Uint8Array, signature
     if (!(signature instanceof Uint8Array)) return false;
     if (signature.length !== 64 && !(keyType === 'eth_secp256k1' && signature.length === 65)) return false;
     if (signature.length === 65 && signature[64]! > 1 && signature[64] !== 27 && signature[64] !== 28) return false;
-    return secp256k1.verify(signature.subarray(0, 64), digestFor(keyType, message), pubkey, { prehash: false, lowS: true, format: 'compact' });
+    return activeEcdsa().verify(signature.subarray(0, 64), digestFor(keyType, message), pubkey);
   } catch {
     return false;
   }
