@@ -10,8 +10,9 @@ import { cascadeBench } from './cascade.js';
 import { chainBench } from './chain.js';
 import { challengeBench } from './challenge.js';
 import { healingBench } from './healing.js';
+import { cryptoBench } from './crypto.js';
 
-const suites: BenchSuite[] = [transportBench, derivationBench, cascadeBench, chainBench, challengeBench, healingBench];
+const suites: BenchSuite[] = [transportBench, derivationBench, cascadeBench, chainBench, challengeBench, healingBench, cryptoBench];
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
