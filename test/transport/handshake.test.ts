@@ -60,6 +60,55 @@ test('handshake: both sides agree on identities and keys, and the record stream 
   ss.destroy();
 });
 
+/** Length fields of the record frames written on `socket` from now on (the wire bytes are parsed as sent). */
+function recordFrameLengths(socket: net.Socket): number[] {
+  const lengths: number[] = [];
+  let wire = Buffer.alloc(0);
+  const write = socket.write.bind(socket) as (chunk: Buffer, cb?: () => void) => boolean;
+  socket.write = ((chunk: Buffer, cb?: () => void) => {
+    wire = Buffer.concat([wire, chunk]);
+    while (wire.length >= 4 && wire.length >= 4 + wire.readUInt32LE(0)) {
+      lengths.push(wire.readUInt32LE(0));
+      wire = wire.subarray(4 + wire.readUInt32LE(0));
+    }
+    return write(chunk, cb);
+  }) as typeof socket.write;
+  return lengths;
+}
+
+test('handshake: the secured socket writes 64 KiB frames by default and reads the Go writer\'s 4 KiB frames', async () => {
+  const r = await run({}, {});
+  const c = (r.client as PromiseFulfilledResult<Awaited<ReturnType<typeof clientHandshake>>>).value;
+  const s = (r.server as PromiseFulfilledResult<Awaited<ReturnType<typeof serverHandshake>>>).value;
+  const clientFrames = recordFrameLengths(r.sockets[0]);
+  const serverFrames = recordFrameLengths(r.sockets[1]);
+  const cs = secureSocket(r.sockets[0], c);
+  const ss = secureSocket(r.sockets[1], s, { maxPlaintextPerFrame: 4072 }); // as a Go peer writes
+  const payload = Buffer.from(Array.from({ length: 200_000 }, (_, i) => i % 251));
+  const receive = (sock: typeof cs) =>
+    new Promise<Buffer>((resolve) => {
+      const got: Buffer[] = [];
+      let n = 0;
+      sock.on('data', (b: Buffer) => {
+        got.push(b);
+        n += b.length;
+        if (n >= payload.length) resolve(Buffer.concat(got));
+      });
+    });
+  const atServer = receive(ss);
+  const atClient = receive(cs);
+  cs.write(payload);
+  ss.write(payload);
+  assert.deepEqual(await atServer, payload);
+  assert.deepEqual(await atClient, payload);
+  // Length field = 4 (type) + plaintext + 16 (tag): 65536 - 4 for a full 64 KiB frame, 4092 for a Go-sized one.
+  assert.deepEqual(clientFrames, [65532, 65532, 65532, 4 + (200_000 - 3 * 65512) + 16]);
+  assert.equal(serverFrames.length, Math.ceil(200_000 / 4072));
+  assert.ok(serverFrames.slice(0, -1).every((l) => l === 4092));
+  cs.destroy();
+  ss.destroy();
+});
+
 test('handshake: a legacy secp256k1 client and a Simplenode client are accepted', async () => {
   const legacy = await run({ signer: legacySigner }, {});
   assert.equal(legacy.server.status, 'fulfilled');
