@@ -115,33 +115,30 @@ export class AltsSocket extends Duplex {
 
   // Our own backpressure bound on the TCP socket's buffer. net.Socket's 16 KiB high-water mark would make
   // almost every sealed write wait for 'drain', and node:http2 keeps one write in flight at a time, so
-  // the whole connection would advance one event-loop turn per write.
-  private sendSealed(frames: Buffer, callback: (error?: Error | null) => void): void {
-    if (frames.length === 0) return callback();
-    this.inner.write(frames);
+  // the whole connection would advance one event-loop turn per write. The pieces of one sealed write go
+  // out corked, as one writev.
+  private sendSealed(pieces: Buffer[], callback: (error?: Error | null) => void): void {
+    if (pieces.length === 0) return callback();
+    this.inner.cork();
+    for (const piece of pieces) this.inner.write(piece);
+    this.inner.uncork();
     if (this.inner.writableLength <= SOCKET_BUFFER_LIMIT) callback();
     else this.inner.once('drain', () => callback());
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    let frames: Buffer;
-    try {
-      frames = this.sealer.seal(chunk);
-    } catch (err) {
-      return callback(err as Error);
-    }
-    this.sendSealed(frames, callback);
+    this._writev([{ chunk }], callback);
   }
 
   // Batched writes are sealed as one write: full frames instead of one short frame per HTTP/2 chunk.
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    let frames: Buffer;
+    let pieces: Buffer[];
     try {
-      frames = this.sealer.sealv(chunks.map((c) => c.chunk));
+      pieces = this.sealer.sealv(chunks.map((c) => c.chunk));
     } catch (err) {
       return callback(err as Error);
     }
-    this.sendSealed(frames, callback);
+    this.sendSealed(pieces, callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {

@@ -100,34 +100,35 @@ export class RecordSealer {
     return Math.ceil(length / this.maxPlaintextPerFrame);
   }
 
-  /** Seals one write: every frame it is cut into, back to back in one buffer (one socket write). */
+  /** Seals one write: every frame it is cut into, back to back in one buffer. */
   seal(plaintext: Uint8Array): Buffer {
-    return this.sealv([plaintext]);
+    return Buffer.concat(this.sealv([plaintext]));
   }
 
   /**
    * Seals several buffers as ONE write (the same frames as sealing their concatenation) without
-   * concatenating them first: a frame that spans two buffers is fed to the cipher in two updates.
+   * concatenating them: the frames come back as a list of pieces (header, ciphertext parts, tag) whose
+   * concatenation is the wire bytes. A socket writes them corked (one writev), which saves copying every
+   * ciphertext byte into one output buffer: the cipher hands out a fresh buffer per update anyway.
    */
-  sealv(chunks: readonly Uint8Array[]): Buffer {
+  sealv(chunks: readonly Uint8Array[]): Buffer[] {
     let length = 0;
     for (const c of chunks) length += c.length;
-    const frames = this.frameCount(length);
-    const out = Buffer.allocUnsafe(length + frames * (FRAME_HEADER_BYTES + TAG_BYTES));
-    let pos = 0;
+    const pieces: Buffer[] = [];
     let chunkIndex = 0;
     let chunkOffset = 0;
     for (let remaining = length; remaining > 0; ) {
       const pieceLength = Math.min(remaining, this.maxPlaintextPerFrame);
-      out.writeUInt32LE(4 + pieceLength + TAG_BYTES, pos);
-      out.writeUInt32LE(FRAME_MESSAGE_TYPE, pos + 4);
-      pos += FRAME_HEADER_BYTES;
+      const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+      header.writeUInt32LE(4 + pieceLength + TAG_BYTES, 0);
+      header.writeUInt32LE(FRAME_MESSAGE_TYPE, 4);
+      pieces.push(header);
       const cipher = createCipheriv('chacha20-poly1305', this.counter.currentSubkey(), ZERO_NONCE, { authTagLength: TAG_BYTES });
       for (let need = pieceLength; need > 0; ) {
         const chunk = chunks[chunkIndex]!;
         const take = Math.min(need, chunk.length - chunkOffset);
         if (take > 0) {
-          pos += cipher.update(chunk.subarray(chunkOffset, chunkOffset + take)).copy(out, pos);
+          pieces.push(cipher.update(chunk.subarray(chunkOffset, chunkOffset + take)));
           chunkOffset += take;
           need -= take;
         }
@@ -137,11 +138,11 @@ export class RecordSealer {
         }
       }
       cipher.final();
-      pos += cipher.getAuthTag().copy(out, pos);
+      pieces.push(cipher.getAuthTag());
       this.counter.advance();
       remaining -= pieceLength;
     }
-    return out;
+    return pieces;
   }
 }
 
