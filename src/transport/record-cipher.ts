@@ -8,7 +8,7 @@
  * @noble/ciphers and the AEAD from OpenSSL (node:crypto), which is ~5× faster than the pure-JS AEAD on
  * 4 KiB frames. A unit test pins the equivalence to @noble/ciphers' xchacha20poly1305.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type DecipherChaCha20Poly1305 } from 'node:crypto';
 import { hchacha } from '@noble/ciphers/chacha.js';
 import { TransportError } from './errors.js';
 import { InvalidArgumentError } from '../util/errors.js';
@@ -153,10 +153,11 @@ export class RecordSealer {
  */
 export class RecordOpener {
   private readonly counter: CounterNonce;
-  // Bytes of an incomplete frame (and its total size once the length field is known). Only the frame that
-  // straddles two reads is ever copied; whole frames inside a read are opened in place.
-  private pending: Buffer[] = [];
-  private pendingLen = 0;
+  // A frame that straddles reads is decrypted as its bytes arrive instead of being copied together first;
+  // its plaintext is held back until the tag has been checked. Whole frames inside one read are opened in place.
+  private readonly head = Buffer.alloc(FRAME_HEADER_BYTES);
+  private headLen = 0;
+  private partial: PartialFrame | null = null;
   private failed: TransportError | null = null;
 
   /** `writerSide` is the side that wrote the frames this opener reads. */
@@ -166,58 +167,78 @@ export class RecordOpener {
 
   /** Bytes received but not yet part of a complete frame. */
   get buffered(): number {
-    return this.pendingLen;
+    return this.partial ? this.partial.received : this.headLen;
   }
 
   /**
-   * Feeds received bytes; appends one plaintext per completed frame to `out`. Throws a TransportError on the
-   * first bad frame, after appending the plaintexts of the good frames before it.
+   * Feeds received bytes; appends the plaintext of every completed frame to `out`, in order (one buffer per
+   * frame that arrived within one read; a frame that arrived across reads may come as several buffers).
+   * Throws a TransportError on the first bad frame, after appending the plaintexts of the good frames before it.
    */
   open(chunk: Uint8Array, out: Buffer[]): void {
     if (this.failed) throw this.failed;
-    if (chunk.length === 0) return;
-    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     try {
-      if (this.pendingLen > 0) {
-        // Complete the straddling frame with just the bytes it needs from this read.
-        if (this.pendingLen < 4) {
-          const head = Math.min(4 - this.pendingLen, buf.length);
-          this.pending.push(buf.subarray(0, head));
-          this.pendingLen += head;
-          buf = buf.subarray(head);
-          if (this.pendingLen < 4) return;
-          this.pending = [Buffer.concat(this.pending, this.pendingLen)];
-        }
-        // pending[0] now holds at least the 4-byte length field.
-        const total = 4 + this.frameLength(this.pending[0]!, 0);
-        const missing = total - this.pendingLen;
-        if (buf.length < missing) {
-          this.pending.push(buf);
-          this.pendingLen += buf.length;
-          return;
-        }
-        this.pending.push(buf.subarray(0, missing));
-        const frame = Buffer.concat(this.pending, total);
-        this.pending = [];
-        this.pendingLen = 0;
-        buf = buf.subarray(missing);
-        out.push(this.openFrame(frame, 0, total));
-      }
       let off = 0;
-      while (buf.length - off >= 4) {
-        const end = off + 4 + this.frameLength(buf, off);
-        if (end > buf.length) break;
-        out.push(this.openFrame(buf, off, end));
-        off = end;
-      }
-      if (off < buf.length) {
-        this.pending = [buf.subarray(off)];
-        this.pendingLen = buf.length - off;
+      while (off < buf.length) {
+        if (this.partial) {
+          off = this.continueFrame(this.partial, buf, off, out);
+          continue;
+        }
+        if (this.headLen === 0 && buf.length - off >= 4) {
+          const end = off + 4 + this.frameLength(buf, off);
+          if (end <= buf.length) {
+            out.push(this.openFrame(buf, off, end));
+            off = end;
+            continue;
+          }
+        }
+        // The start of a frame that does not fit in this read: collect its header, then stream the rest.
+        const take = Math.min(FRAME_HEADER_BYTES - this.headLen, buf.length - off);
+        buf.copy(this.head, this.headLen, off, off + take);
+        this.headLen += take;
+        off += take;
+        if (this.headLen >= 4) this.frameLength(this.head, 0);
+        if (this.headLen === FRAME_HEADER_BYTES) {
+          const length = this.frameLength(this.head, 0);
+          this.checkType(this.head, 0);
+          this.headLen = 0;
+          this.partial = {
+            decipher: createDecipheriv('chacha20-poly1305', this.counter.currentSubkey(), ZERO_NONCE, { authTagLength: TAG_BYTES }),
+            ciphertextLeft: length - 4 - TAG_BYTES,
+            tag: Buffer.alloc(TAG_BYTES),
+            tagLen: 0,
+            plaintext: [],
+            received: FRAME_HEADER_BYTES,
+          };
+        }
       }
     } catch (err) {
       this.failed = err instanceof TransportError ? err : new TransportError('ALTS_FRAME_AUTH', 'record frame could not be opened', {}, { cause: err });
       throw this.failed;
     }
+  }
+
+  /** Feeds the straddling frame from `buf[off..]`; returns the offset after the bytes it took. */
+  private continueFrame(frame: PartialFrame, buf: Buffer, off: number, out: Buffer[]): number {
+    if (frame.ciphertextLeft > 0) {
+      const take = Math.min(frame.ciphertextLeft, buf.length - off);
+      frame.plaintext.push(frame.decipher.update(buf.subarray(off, off + take)));
+      frame.ciphertextLeft -= take;
+      frame.received += take;
+      return off + take;
+    }
+    const take = Math.min(TAG_BYTES - frame.tagLen, buf.length - off);
+    buf.copy(frame.tag, frame.tagLen, off, off + take);
+    frame.tagLen += take;
+    frame.received += take;
+    if (frame.tagLen === TAG_BYTES) {
+      frame.decipher.setAuthTag(frame.tag);
+      this.finish(frame.decipher);
+      this.partial = null;
+      for (const p of frame.plaintext) if (p.length > 0) out.push(p);
+    }
+    return off + take;
   }
 
   /** The length field at `off`, checked against the limits as soon as it arrives. */
@@ -232,21 +253,42 @@ export class RecordOpener {
     return length;
   }
 
-  private openFrame(buf: Buffer, off: number, end: number): Buffer {
+  private checkType(buf: Buffer, off: number): void {
     const type = buf.readUInt32LE(off + 4);
     // Only the low byte is checked, as the reference does (the header is not authenticated).
     if ((type & 0xff) !== FRAME_MESSAGE_TYPE) {
       throw new TransportError('ALTS_FRAME_TYPE', `record frame has message type ${type}, expected low byte ${FRAME_MESSAGE_TYPE}`, { type });
     }
-    const decipher = createDecipheriv('chacha20-poly1305', this.counter.currentSubkey(), ZERO_NONCE, { authTagLength: TAG_BYTES });
-    decipher.setAuthTag(buf.subarray(end - TAG_BYTES, end));
-    const plaintext = decipher.update(buf.subarray(off + FRAME_HEADER_BYTES, end - TAG_BYTES));
+  }
+
+  /** Checks the tag (already set on `decipher`) and moves the counter on to the next frame. */
+  private finish(decipher: DecipherChaCha20Poly1305): void {
     try {
       decipher.final();
     } catch {
       throw new TransportError('ALTS_FRAME_AUTH', 'record frame failed authentication (tampered, replayed, reordered or wrong direction)');
     }
     this.counter.advance();
+  }
+
+  private openFrame(buf: Buffer, off: number, end: number): Buffer {
+    this.checkType(buf, off);
+    const decipher = createDecipheriv('chacha20-poly1305', this.counter.currentSubkey(), ZERO_NONCE, { authTagLength: TAG_BYTES });
+    decipher.setAuthTag(buf.subarray(end - TAG_BYTES, end));
+    const plaintext = decipher.update(buf.subarray(off + FRAME_HEADER_BYTES, end - TAG_BYTES));
+    this.finish(decipher);
     return plaintext;
   }
+}
+
+/** A frame whose header has arrived but whose ciphertext or tag is still coming in. */
+interface PartialFrame {
+  decipher: DecipherChaCha20Poly1305;
+  ciphertextLeft: number;
+  tag: Buffer;
+  tagLen: number;
+  /** Decrypted but not yet authenticated: released only once the tag checks out. */
+  plaintext: Buffer[];
+  /** Bytes of this frame received so far, header included. */
+  received: number;
 }

@@ -60,8 +60,38 @@ test('record layer: larger writer frames are accepted by the reader (up to 1 MiB
   const big = randomBytes(MAX_FRAME_LENGTH - 20);
   const frames = sealer.seal(big);
   assert.equal(frames.readUInt32LE(0), MAX_FRAME_LENGTH);
-  assert.deepEqual(openAll(opener, frames, 65536), [big]);
+  assert.deepEqual(Buffer.concat(openAll(opener, frames, 65536)), big);
+  assert.equal(opener.buffered, 0);
   assert.throws(() => new RecordSealer(key, mask, 'server', MAX_FRAME_LENGTH), isInvalidArgument);
+});
+
+test('record layer: a frame that arrives across reads releases no plaintext until its tag checks out', () => {
+  const plaintext = randomBytes(65512);
+  for (const flip of [100, 65512 + 8 - 1, 65512 + 8 + 15]) { // in the ciphertext, its last byte, in the tag
+    const frame = new RecordSealer(key, mask, 'client', 65512).seal(plaintext);
+    frame[flip]! ^= 1;
+    const opener = new RecordOpener(key, mask, 'client');
+    const out: Buffer[] = [];
+    let thrown: unknown = null;
+    try {
+      for (let off = 0; off < frame.length; off += 5000) opener.open(frame.subarray(off, off + 5000), out);
+    } catch (err) {
+      thrown = err;
+    }
+    assert.ok(isTransportError(thrown, 'ALTS_FRAME_AUTH'), `flip at ${flip}`);
+    assert.equal(out.length, 0, `no plaintext released for a flip at ${flip}`);
+  }
+  // The same frame untouched, then a second one in the same reads: both open, in order.
+  const sealer = new RecordSealer(key, mask, 'client', 65512);
+  const second = randomBytes(3000);
+  const stream = Buffer.concat([sealer.seal(plaintext), sealer.seal(second)]);
+  const opener = new RecordOpener(key, mask, 'client');
+  const out: Buffer[] = [];
+  for (let off = 0; off < stream.length; off += 5000) {
+    opener.open(stream.subarray(off, off + 5000), out);
+    if (off + 5000 < 65536) assert.equal(out.length, 0, 'nothing before the first tag has arrived');
+  }
+  assert.deepEqual(Buffer.concat(out), Buffer.concat([plaintext, second]));
 });
 
 test('record layer: replay, reorder, wrong direction, tamper, type and length are refused', () => {
