@@ -46,13 +46,14 @@ let reported = false;
 
 /**
  * The native binding, or undefined when it could not be loaded. The first call logs which backend is in
- * use (info for native, one warning for the fallback); later calls are silent.
+ * use: debug for native (the normal case; one-shot CLI commands keep a clean stderr), one warning for the
+ * fallback. Later calls are silent; `secp256k1Backend()` answers at any time (e.g. for a startup line).
  */
 export function nativeSecp256k1(): NativeSecp256k1 | undefined {
   if (!reported) {
     reported = true;
     const log = moduleLogger('secp256k1');
-    if (loaded.binding) log.info({ backend: 'libsecp256k1' }, 'account-key signatures use native libsecp256k1');
+    if (loaded.binding) log.debug({ backend: 'libsecp256k1' }, 'account-key signatures use native libsecp256k1');
     else log.warn({ backend: 'noble', reason: loaded.reason }, 'native libsecp256k1 unavailable; account-key signatures fall back to pure-JS @noble/curves (~30x slower)');
   }
   return loaded.binding;

@@ -180,3 +180,39 @@ test('addresses and key errors do not depend on the backend', () => {
   }
   assert.throws(() => addressFromPubKey(new Uint8Array(33).fill(0xff), 'eth_secp256k1'), /pubkey is not a point on secp256k1/);
 });
+
+test('without the addon (LEP6_SECP256K1_BACKEND=noble) signatures are the same bytes and one warning is logged', async () => {
+  const { execFile } = await import('node:child_process');
+  const accountKeys = new URL('../../src/crypto/account-keys.js', import.meta.url).href;
+  const native = requireNative();
+  const script = `
+    const { signMessage, verifyMessage, publicKeyOf } = await import(${JSON.stringify(accountKeys)});
+    const { secp256k1Backend } = await import(${JSON.stringify(new URL('../../src/crypto/secp256k1-native.js', import.meta.url).href)});
+    const out = [secp256k1Backend()];
+    for (let i = 1; i <= 5; i++) {
+      const priv = new Uint8Array(32).fill(i);
+      const msg = new Uint8Array(i * 7).fill(i + 1);
+      const sig = signMessage(priv, msg, 'eth_secp256k1');
+      out.push(Buffer.from(sig).toString('hex') + ':' + verifyMessage(publicKeyOf(priv), msg, sig, 'eth_secp256k1'));
+    }
+    process.stdout.write(JSON.stringify(out));
+  `;
+  const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, LEP6_SECP256K1_BACKEND: 'noble', LOG_LEVEL: 'warn' }, timeout: 20_000,
+    }, (err, out, errOut) => (err ? reject(err) : resolve({ stdout: out, stderr: errOut })));
+  });
+  const [backend, ...lines] = JSON.parse(stdout) as string[];
+  assert.equal(backend, 'noble');
+  assert.equal(lines.length, 5);
+  lines.forEach((line, idx) => {
+    const i = idx + 1;
+    const priv = new Uint8Array(32).fill(i);
+    const { compact, recovery } = native.sign(keccak_256(new Uint8Array(i * 7).fill(i + 1)), priv);
+    assert.equal(line, `${Buffer.from(compact).toString('hex')}${recovery.toString(16).padStart(2, '0')}:true`, `key ${i}`);
+  });
+  const warnings = stderr.split('\n').filter((l) => l.includes('"module":"secp256k1"'));
+  assert.equal(warnings.length, 1, stderr);
+  assert.match(warnings[0]!, /"level":40/);
+  assert.match(warnings[0]!, /fall back to pure-JS @noble\/curves/);
+});
