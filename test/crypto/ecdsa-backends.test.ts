@@ -216,3 +216,22 @@ test('without the addon (LEP6_SECP256K1_BACKEND=noble) signatures are the same b
   assert.match(warnings[0]!, /"level":40/);
   assert.match(warnings[0]!, /fall back to pure-JS @noble\/curves/);
 });
+
+test('inputs that are views into larger buffers (non-zero byteOffset) give the same results natively', () => {
+  const native = requireNative();
+  const big = bytes('views', 0, 256);
+  for (let off = 0; off < 40; off += 7) {
+    const priv = big.subarray(off, off + 32);
+    if (!secp256k1.utils.isValidSecretKey(priv)) continue;
+    const digest = big.subarray(off + 100, off + 132);
+    const a = native.sign(digest, priv);
+    const b = nobleEcdsa.sign(digest, priv.slice());
+    assert.deepEqual(Buffer.from(a.compact), Buffer.from(b.compact), `offset ${off}`);
+    const pubHolder = new Uint8Array(80);
+    pubHolder.set(nobleEcdsa.publicKey(priv.slice()), 11);
+    const sigHolder = new Uint8Array(90);
+    sigHolder.set(b.compact, 13);
+    assert.equal(native.verify(sigHolder.subarray(13, 77), digest, pubHolder.subarray(11, 44)), true, `offset ${off}`);
+    assert.deepEqual(Buffer.from(native.publicKey(priv)), Buffer.from(pubHolder.subarray(11, 44)));
+  }
+});
