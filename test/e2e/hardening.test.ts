@@ -57,8 +57,11 @@ test('e2e hardening: chain RPC down mid-heal — daemons log, retry and catch up
     const op = await waitFor('heal op VERIFIED after the outage', async () => (await net4.creator.listHealOpsByTicket(file.actionId)).find((o) => o.status === HealOpStatus.HEAL_OP_STATUS_VERIFIED), 90_000, 300);
     const healer = net4.byAddress(op.healerSupernodeAccount)!;
     const text = await healer.runtime!.metrics.text();
-    // The claim met the dead chain (transient), stayed pending, and was submitted once the chain was back.
-    assert.ok(sample(text, 'supernode_heal_claims_submitted_total', 'outcome="submit_transient"') + sample(text, 'supernode_heal_claims_submitted_total', 'outcome="resume_promoted"') + sample(text, 'supernode_heal_claims_submitted_total', 'outcome="reconciled"') >= 1, text.split('\n').filter((l) => l.includes('heal_claims')).join('\n'));
+    // The claim was sent into the outage; whether the tx pipeline's own retries carried it over (submitted) or
+    // it stayed pending and was resumed (submit_transient, then resume_promoted/reconciled), it reached the chain.
+    const outcome = (o: string) => sample(text, 'supernode_heal_claims_submitted_total', `outcome="${o}"`);
+    t.diagnostic(`healer claim outcomes: submitted=${outcome('submitted')} submit_transient=${outcome('submit_transient')} resume_promoted=${outcome('resume_promoted')} reconciled=${outcome('reconciled')}`);
+    assert.ok(outcome('submitted') + outcome('resume_promoted') + outcome('reconciled') >= 1, text.split('\n').filter((l) => l.includes('heal_claims')).join('\n'));
     assert.ok(sample(text, 'supernode_chain_rpc_duration_seconds_count', 'outcome="error"') >= 1, 'chain calls failed during the outage and were counted');
     await waitFor('artefacts republished to the holder', () => net4.holderHasFile(file), 30_000);
     // Every daemon survived and reports again for an epoch after the outage.
@@ -91,8 +94,11 @@ function peerAs(net4: DemoNetwork, i: number): Peer {
 }
 
 async function proofRequest(net4: DemoNetwork, file: SampleFile, challenger: string): Promise<GetCompoundProofRequest> {
-  await waitFor('an epoch anchor', async () => (await net4.creator.getCurrentEpochAnchor()) ?? false, 20_000);
-  const anchor = (await net4.creator.getCurrentEpochAnchor())!;
+  // Epoch ids start at 0 but the recipient only serves epochs > 0.
+  const anchor = await waitFor('an epoch anchor after epoch 0', async () => {
+    const a = await net4.creator.getCurrentEpochAnchor();
+    return a !== undefined && a.epochId > 0n ? a : false;
+  }, 30_000);
   const action = (await net4.creator.getAction(file.actionId))!;
   const ids = CascadeMetadata.decode(action.metadata).rqIdsIds;
   const key = ids[0]!;
