@@ -63,7 +63,8 @@ export class CompoundProofRecipient {
     const slot = this.admission.enter(caller);
     if ('refused' in slot) {
       this.stats.refused++;
-      const why = slot.refused === 'rate' ? `rate limit exceeded for caller ${caller}` : 'too many proofs in flight; retry later';
+      const why = slot.refused === 'rate' ? `rate limit exceeded for caller ${caller}`
+        : slot.refused === 'caller_in_flight' ? `too many proofs in flight for caller ${caller}; retry later` : 'too many proofs in flight; retry later';
       return { error: serviceError(grpc.status.RESOURCE_EXHAUSTED, why) };
     }
     try {

@@ -81,10 +81,9 @@ export class DaemonRuntime {
       logger: moduleLogger('node', this.root),
       proofCaller: timedProofCaller(() => new DialerProofCaller(node!.dialer!), this.metrics.peerRpcSeconds),
       ...o.node,
-      // One caller must not be able to hold every proof slot: the recipient checks the global in-flight cap
-      // (32) before the caller's token bucket, so a burst larger than the cap (the default is 40) lets a
-      // single flooding peer fill all slots and starve the others. A burst of 8 leaves 24 slots for them
-      // and is far above what an honest challenger sends one target per epoch.
+      // The recipient also caps each caller's in-flight proofs (a quarter of the global 32); a burst of 8
+      // additionally keeps a flooding peer's queue short and is far above what an honest challenger sends
+      // one target per epoch.
       recipient: { perCallerBurst: RECIPIENT_BURST, ...o.node?.recipient },
     });
     this.node = node;
