@@ -17,11 +17,9 @@ import { connectLumeraClient, type LumeraClient } from '../chain/client.js';
 import { signingKeyFromMnemonic, type SigningKey } from '../chain/keys.js';
 import type { TxPipelineOptions } from '../chain/tx-pipeline.js';
 import { configFromObject, type SupernodeConfig } from '../config/index.js';
-import { encodeBytes } from '../cascade/codec.js';
-import { dataHashB64 } from '../cascade/hash.js';
-import { indexFiles, indexJson, layoutB64, layoutFiles } from '../cascade/id-files.js';
 import { ArtefactStore } from '../store/artefacts.js';
 import { uploadCascadeFile } from '../cascade/upload.js';
+import { registerCascadeAction } from '../cascade/register-action.js';
 import { cascadeClientDialer } from '../cascade/upload-dialer.js';
 import { DaemonRuntime, type DaemonRuntimeOptions } from '../node/lifecycle.js';
 import { silentLogger } from '../util/logger.js';
@@ -214,31 +212,13 @@ export class DemoNetwork {
   async registerSampleFile(holder: number, size: number): Promise<SampleFile> {
     const data = randomBytes(size);
     writeFileSync(join(this.dir, 'sample.bin'), data);
-    const { layout, packets } = encodeBytes(data);
-    const sign = (text: string) => Buffer.from(this.creatorKey.sign(new TextEncoder().encode(text))).toString('base64');
-    const max = (await this.creator.getActionParams()).maxRaptorQSymbols;
-    const ic = BigInt(1 + Math.floor(Math.random() * 1000));
-    const lb64 = layoutB64(layout);
-    const layoutSig = sign(lb64);
-    const lFiles = layoutFiles(lb64, layoutSig, ic, max);
-    const indexB64 = Buffer.from(indexJson({ layout_ids: lFiles.map((f) => f.id), layout_signature: layoutSig, version: 1 })).toString('base64');
-    const signatures = `${indexB64}.${sign(indexB64)}`;
-    const req = await this.creator.requestAction({
-      actionType: 'CASCADE',
-      metadata: JSON.stringify({ data_hash: dataHashB64(data), file_name: 'sample.bin', rq_ids_ic: ic.toString(), signatures, public: true }),
-      price: '1000000ulume',
-      expirationTime: BigInt(Math.floor(Date.now() / 1000) + 3 * 86_400),
-      fileSizeKbs: BigInt(Math.ceil(size / 1024)),
-    });
-    const iFiles = indexFiles(signatures, ic, max);
-    await this.sn[holder]!.finalizeAction({ actionId: req.actionId, actionType: 'CASCADE', metadata: JSON.stringify({ rq_ids_ids: iFiles.map((f) => f.id) }) });
-    const artefacts = new Map<string, Uint8Array>([...lFiles, ...iFiles].map((f) => [f.id, f.bytes]));
-    layout.blocks[0]!.symbols.forEach((id, i) => artefacts.set(id, packets[i]!));
+    const reg = await registerCascadeAction({ data, fileName: 'sample.bin', creator: this.creator, creatorKey: this.creatorKey, finalizer: this.sn[holder]! });
+    const { artefacts } = reg;
     for (const n of this.nodes) {
       const st = await this.store(n);
       for (const [k, v] of artefacts) await st.putVerified(k, v);
     }
-    return { actionId: req.actionId, holder: this.nodes[holder]!, size, artefacts, indexIds: iFiles.map((f) => f.id) };
+    return { actionId: reg.actionId, holder: this.nodes[holder]!, size, artefacts, indexIds: reg.indexIds };
   }
 
   /** The holder loses the file: symbols and layout files deleted, index files left garbled on disk. */

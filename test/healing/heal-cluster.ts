@@ -13,10 +13,8 @@ import { startDevnet, type Devnet } from '../../src/devnet/index.js';
 import { connectLumeraClient, type LumeraClient } from '../../src/chain/client.js';
 import { signingKeyFromMnemonic, type SigningKey } from '../../src/chain/keys.js';
 import { configFromObject } from '../../src/config/index.js';
-import { encodeBytes } from '../../src/cascade/codec.js';
-import { dataHashB64 } from '../../src/cascade/hash.js';
-import { indexFiles, indexJson, layoutB64, layoutFiles } from '../../src/cascade/id-files.js';
 import { ArtefactStore } from '../../src/store/artefacts.js';
+import { registerCascadeAction } from '../../src/cascade/register-action.js';
 import { SupernodeNode, type SupernodeNodeOptions } from '../../src/node/daemon.js';
 import type { HealOp } from '../../src/gen/lumera/audit/v1/audit.js';
 import { silentLogger } from '../../src/util/logger.js';
@@ -162,31 +160,13 @@ export class HealCluster {
   /** Registers a real cascade file finalised by node `holder` and writes every artefact to every node's store. */
   async placeRealCascadeFile(holder: number, size = 150_000): Promise<RealCascadeFile> {
     const data = randomBytes(size);
-    const { layout, packets } = encodeBytes(data);
-    const sign = (text: string) => Buffer.from(this.creatorKey.sign(new TextEncoder().encode(text))).toString('base64');
-    const max = (await this.creator.getActionParams()).maxRaptorQSymbols;
-    const ic = BigInt(1 + Math.floor(Math.random() * 1000));
-    const lb64 = layoutB64(layout);
-    const layoutSig = sign(lb64);
-    const lFiles = layoutFiles(lb64, layoutSig, ic, max);
-    const indexB64 = Buffer.from(indexJson({ layout_ids: lFiles.map((f) => f.id), layout_signature: layoutSig, version: 1 })).toString('base64');
-    const signatures = `${indexB64}.${sign(indexB64)}`;
-    const req = await this.creator.requestAction({
-      actionType: 'CASCADE',
-      metadata: JSON.stringify({ data_hash: dataHashB64(data), file_name: 'heal.bin', rq_ids_ic: ic.toString(), signatures, public: true }),
-      price: '1000000ulume',
-      expirationTime: BigInt(Math.floor(Date.now() / 1000) + 3 * 86_400),
-      fileSizeKbs: BigInt(Math.ceil(size / 1024)),
-    });
-    const iFiles = indexFiles(signatures, ic, max);
-    await this.sn[holder]!.finalizeAction({ actionId: req.actionId, actionType: 'CASCADE', metadata: JSON.stringify({ rq_ids_ids: iFiles.map((f) => f.id) }) });
-    const artefacts = new Map<string, Uint8Array>([...lFiles, ...iFiles].map((f) => [f.id, f.bytes]));
-    layout.blocks[0]!.symbols.forEach((id, i) => artefacts.set(id, packets[i]!));
+    const reg = await registerCascadeAction({ data, fileName: 'heal.bin', creator: this.creator, creatorKey: this.creatorKey, finalizer: this.sn[holder]! });
+    const { artefacts } = reg;
     for (const n of this.nodes) {
       const st = await this.store(n.index);
       for (const [k, v] of artefacts) await st.putVerified(k, v);
     }
-    return { actionId: req.actionId, holder: this.nodes[holder]!.address, holderIndex: holder, data, artefacts, rqIdsIds: iFiles.map((f) => f.id) };
+    return { actionId: reg.actionId, holder: this.nodes[holder]!.address, holderIndex: holder, data, artefacts, rqIdsIds: reg.indexIds };
   }
 
   /**
