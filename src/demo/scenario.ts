@@ -97,7 +97,7 @@ export class DemoScenario {
     const healer = w.name(scheduled.healerSupernodeAccount);
     await this.waitFor(`claim by the healer ${healer}`, 90_000, () => this.op((o) => o.healOpId === scheduled.healOpId && o.status >= HealOpStatus.HEAL_OP_STATUS_HEALER_REPORTED), () => this.seen());
     await this.waitFor('two verifier votes', 90_000, () => w.votes.filter((v) => v.healOpId === scheduled.healOpId).length >= 2 || undefined, () => this.seen());
-    await this.waitFor('heal op VERIFIED', 60_000, () => this.op((o) => o.healOpId === scheduled.healOpId && o.status === HealOpStatus.HEAL_OP_STATUS_VERIFIED), () => this.seen());
+    await this.waitFor('heal op VERIFIED', 60_000, () => w.verifiedNarrated.has(scheduled.healOpId), () => this.seen());
     const verifiedAt = w.currentEpoch;
 
     await this.waitFor(`republish to ${file.holder.name}`, 60_000, () => net.holderHasFile(file), () => this.seen());

@@ -38,6 +38,10 @@ export class DemoWatcher {
   private readonly seenReports = new Set<string>();
   private readonly seenVotes = new Set<string>();
   private readonly quiet = new Map<bigint, SeenResult[]>();
+  /** VERIFIED ops whose line waits for the votes to be narrated first (op id → when VERIFIED was seen). */
+  private readonly verifiedPending = new Map<bigint, number>();
+  /** Ops whose VERIFIED line has been printed; the scenario waits on this so the story stays in causal order. */
+  readonly verifiedNarrated = new Set<bigint>();
   private lastEpoch = 0n;
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
@@ -65,6 +69,7 @@ export class DemoWatcher {
       await this.pollReports();
       await this.pollOps();
       this.pollVotes();
+      this.narrateVerified();
     } catch (err) {
       this.say(`(watcher: ${errorMessage(err)}; retrying)`);
     } finally {
@@ -129,12 +134,28 @@ export class DemoWatcher {
           break;
         case HealOpStatus.HEAL_OP_STATUS_VERIFIED:
           if (!before || before.status === HealOpStatus.HEAL_OP_STATUS_SCHEDULED) this.say(`${id} claim accepted: ${this.name(op.healerSupernodeAccount)} rebuilt the file and claimed it`);
-          this.pollVotes();
-          this.say(`${id} VERIFIED: the verifiers' votes matched the healer's manifest`);
+          this.verifiedPending.set(op.healOpId, Date.now());
           break;
         default:
           this.say(`${id} is now ${healOpStatusToJSON(op.status).replace(/^HEAL_OP_STATUS_/, '')}${op.notes ? ` (${op.notes})` : ''}`);
       }
+    }
+  }
+
+  /**
+   * The chain marks an op VERIFIED in the block holding the quorum vote, but a verifier records its vote as
+   * submitted only once it has seen that tx confirmed, a moment later. Holding the VERIFIED line until the
+   * quorum's votes are narrated keeps the story in causal order; after 10 s it is printed regardless.
+   */
+  private narrateVerified(): void {
+    for (const [id, seenAt] of this.verifiedPending) {
+      const op = this.ops.get(id);
+      const quorum = Math.floor((op?.verifierSupernodeAccounts.length ?? 0) / 2) + 1;
+      const votes = this.votes.filter((v) => v.healOpId === id && v.verified).length;
+      if (votes < quorum && Date.now() - seenAt < 10_000) continue;
+      this.verifiedPending.delete(id);
+      this.verifiedNarrated.add(id);
+      this.say(`heal op ${id} VERIFIED: the verifiers' votes matched the healer's manifest`);
     }
   }
 
