@@ -13,9 +13,18 @@ import { errorMessage } from '../util/errors.js';
 import type { CompoundCaps } from './caps.js';
 import { signTranscript, type MessageSigner } from './signing.js';
 
-/** Local-only range reads; the artefact store (content check, then bounds) implements it. */
+/**
+ * Local-only range reads; the artefact store (content check, then bounds) implements it. All ranges of a
+ * proof are read in one call so that one content check serves them; an error about one range carries its
+ * position as `details.rangeIndex`, any other error concerns the blob (reported against range 0).
+ */
 export interface ArtefactRangeReader {
-  readRange(key: string, start: number, end: number): Promise<Uint8Array>;
+  readRanges(key: string, ranges: ReadonlyArray<{ start: number; end: number }>): Promise<Uint8Array[]>;
+}
+
+function failedRangeIndex(err: unknown, count: number): number {
+  const i = (err as { details?: { rangeIndex?: unknown } } | undefined)?.details?.rangeIndex;
+  return typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < count ? i : 0;
 }
 
 export interface RecipientContext {
@@ -107,14 +116,14 @@ export async function answerCompoundProof(req: GetCompoundProofRequest | null | 
   if (total > BigInt(aggregate)) return hardError(status.INVALID_ARGUMENT, `aggregate range bytes ${total} exceeds cap ${aggregate}`);
   if (!ctx.reader) return soft(req, 'artifact reader not configured');
 
-  // Reads run concurrently (each under its own deadline); the first failure in request order is reported.
-  const reader = ctx.reader;
-  const settled = await Promise.allSettled(ranges.map((r) => withDeadline(reader.readRange(req.artifactKey, Number(r.start), Number(r.end)), ctx.readTimeoutMs)));
-  const rangeBytes: Uint8Array[] = [];
-  for (let i = 0; i < settled.length; i++) {
-    const s = settled[i]!;
-    if (s.status === 'rejected') return soft(req, `read range[${i}] [${ranges[i]!.start},${ranges[i]!.end}): ${errorMessage(s.reason)}`);
-    rangeBytes.push(s.value);
+  // One read of every range under one deadline; the failure is reported against the range it concerns.
+  let rangeBytes: Uint8Array[];
+  try {
+    rangeBytes = await withDeadline(ctx.reader.readRanges(req.artifactKey, ranges.map((r) => ({ start: Number(r.start), end: Number(r.end) }))), ctx.readTimeoutMs);
+    if (rangeBytes.length !== ranges.length) throw new Error(`reader returned ${rangeBytes.length} ranges for ${ranges.length}`);
+  } catch (err) {
+    const i = failedRangeIndex(err, ranges.length);
+    return soft(req, `read range[${i}] [${ranges[i]!.start},${ranges[i]!.end}): ${errorMessage(err)}`);
   }
   const joined = Buffer.concat(rangeBytes);
   const proofHashHex = Buffer.from(blake3(joined)).toString('hex');

@@ -256,7 +256,7 @@ export class SupernodeNode {
       }),
       localRanges: async (key, ranges) => {
         if (!(await store.has(key))) return undefined;
-        return Promise.all(ranges.map((r) => store.readRange(key, Number(r.start), Number(r.end))));
+        return store.readRanges(key, ranges.map((r) => ({ start: Number(r.start), end: Number(r.end) })));
       },
       metrics: this.metrics,
       recipientReadTimeoutMs: sc.lep6.recipientReadTimeoutMs,

@@ -9,18 +9,22 @@
  * Reads verify content: the whole blob is hashed and compared with its key before any byte is served
  * (R1.3.3). The verified state is cached per key with the file's identity (dev, inode, size, mtime, ctime)
  * so repeated range reads of a hot blob do not re-hash it; any change to the file, or the cache entry's age
- * passing `verifyTtlMs`, forces a fresh check. A blob that fails is reported as ARTEFACT_CORRUPT naming the
- * key and is never served; what to do with it (delete, re-fetch) is the caller's decision.
+ * passing `verifyTtlMs`, forces a fresh check. Small blobs keep their verified bytes in memory too
+ * (verified-cache.ts), so a challenge on a hot blob costs one stat of its path. A blob that fails is
+ * reported as ARTEFACT_CORRUPT naming the key and is never served; what to do with it (delete, re-fetch)
+ * is the caller's decision.
  */
 import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import type { BigIntStats as BigStats } from 'node:fs';
 import { join } from 'node:path';
 import bs58 from 'bs58';
 import { Blake3Hasher } from '@napi-rs/blake-hash';
 import { InvalidArgumentError } from '../util/errors.js';
 import { blake3Base58 } from '../cascade/hash.js';
 import { ArtefactError } from './artefact-errors.js';
+import { VerifiedCache, sameFile, type FileIdentity } from './verified-cache.js';
 
 export { ArtefactError, isArtefactError } from './artefact-errors.js';
 
@@ -34,17 +38,18 @@ export interface ArtefactStoreOptions {
   verifyTtlMs?: number;
   /** Maximum number of cached verifications (default 100 000, least recently used evicted). */
   verifyCacheEntries?: number;
+  /** Memory for the verified content of small blobs (default 64 MiB; 0 keeps no content). */
+  contentCacheBytes?: number;
+  /** Largest blob whose verified content is kept in memory (default 1 MiB). */
+  contentCacheBlobBytes?: number;
   /** Clock for the TTL (tests). */
   now?: () => number;
 }
 
-interface VerifiedState {
-  dev: bigint;
-  ino: bigint;
-  size: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
-  at: number;
+/** A byte range [start, end) of one blob. */
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 /** Validates an artefact key and returns its 32 raw bytes; rejects anything that is not base58(32 bytes). */
@@ -58,17 +63,23 @@ export function parseArtefactKey(key: unknown, field = 'key'): Uint8Array {
 }
 
 export class ArtefactStore {
-  private readonly verified = new Map<string, VerifiedState>();
+  private readonly verified: VerifiedCache;
   /** Number of full content checks performed (a hot blob read repeatedly should not raise it). */
   verifications = 0;
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
-  private readonly now: () => number;
 
   private constructor(readonly root: string, opts: ArtefactStoreOptions) {
-    this.ttlMs = opts.verifyTtlMs ?? 10 * 60_000;
-    this.maxEntries = opts.verifyCacheEntries ?? 100_000;
-    this.now = opts.now ?? Date.now;
+    this.verified = new VerifiedCache({
+      ttlMs: opts.verifyTtlMs ?? 10 * 60_000,
+      maxEntries: opts.verifyCacheEntries ?? 100_000,
+      maxBytes: opts.contentCacheBytes ?? 64 * 2 ** 20,
+      maxBlobBytes: opts.contentCacheBlobBytes ?? 2 ** 20,
+      now: opts.now ?? Date.now,
+    });
+  }
+
+  /** Bytes of verified content held in memory. */
+  get cachedContentBytes(): number {
+    return this.verified.heldBytes;
   }
 
   /**
@@ -120,7 +131,7 @@ export class ArtefactStore {
       throw err;
     }
     await syncDir(dir);
-    this.verified.delete(key);
+    this.verified.forget(key);
     return key;
   }
 
@@ -154,7 +165,7 @@ export class ArtefactStore {
   /** Removes a blob; returns whether it existed. */
   async delete(key: string): Promise<boolean> {
     const path = this.pathOf(key);
-    this.verified.delete(key);
+    this.verified.forget(key);
     try {
       await rm(path);
       return true;
@@ -182,61 +193,58 @@ export class ArtefactStore {
 
   /** The whole blob, verified against its key. */
   async get(key: string): Promise<Uint8Array> {
+    const hot = await this.hotBytes(key);
+    if (hot) return new Uint8Array(hot);
     const fh = await this.openBlob(key);
     try {
       const st = await fh.stat({ bigint: true });
-      const buf = Buffer.alloc(Number(st.size));
-      let off = 0;
-      while (off < buf.length) {
-        const { bytesRead } = await fh.read(buf, off, buf.length - off, off);
-        if (bytesRead === 0) break;
-        off += bytesRead;
-      }
-      if (off !== buf.length) throw new ArtefactError('ARTEFACT_CORRUPT', key, `file shrank while reading (${off} of ${buf.length} bytes)`);
-      if (buf.length === 0) throw new ArtefactError('ARTEFACT_CORRUPT', key, 'blob is empty');
-      this.verifications++;
-      const got = blake3Base58(buf);
-      if (got !== key) {
-        this.verified.delete(key);
-        throw new ArtefactError('ARTEFACT_CORRUPT', key, `content hash mismatch: blob hashes to ${got}`);
-      }
-      this.remember(key, st);
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+      return await this.readVerified(key, fh, st);
     } finally {
       await fh.close();
     }
   }
 
-  /**
-   * Bytes [start, end) of a verified blob (R1.3.3: empty blob, content hash mismatch, then out of bounds).
-   * The content check uses the cache when the file is unchanged since it was last verified.
-   */
+  /** Bytes [start, end) of a verified blob; see readRanges. */
   async readRange(key: string, start: number, end: number): Promise<Uint8Array> {
-    if (!Number.isSafeInteger(start) || start < 0) throw new InvalidArgumentError('start', `must be a non-negative integer, got ${start}`);
-    if (!Number.isSafeInteger(end) || end <= start) throw new InvalidArgumentError('end', `must be an integer greater than start (${start}), got ${end}`);
+    return (await this.readRanges(key, [{ start, end }]))[0]!;
+  }
+
+  /**
+   * Bytes of each range of one verified blob, in order (R1.3.3: empty blob, content hash mismatch, then
+   * out of bounds; an out-of-bounds error names the first such range in `details.rangeIndex`). One content
+   * check serves every range; it uses the cache when the file is unchanged since it was last verified.
+   */
+  async readRanges(key: string, ranges: readonly ByteRange[]): Promise<Uint8Array[]> {
+    ranges.forEach((r, i) => {
+      if (!Number.isSafeInteger(r.start) || r.start < 0) throw new InvalidArgumentError(rangeField(ranges, i, 'start'), `must be a non-negative integer, got ${r.start}`);
+      if (!Number.isSafeInteger(r.end) || r.end <= r.start) throw new InvalidArgumentError(rangeField(ranges, i, 'end'), `must be an integer greater than start (${r.start}), got ${r.end}`);
+    });
+    const hot = await this.hotBytes(key);
+    if (hot) return slices(key, hot, ranges);
     const fh = await this.openBlob(key);
     try {
       const st = await fh.stat({ bigint: true });
       if (st.size === 0n) throw new ArtefactError('ARTEFACT_CORRUPT', key, 'blob is empty');
-      if (!this.isVerified(key, st)) {
-        await this.verifyHandle(key, fh, st.size);
-        this.remember(key, st);
+      const known = this.verified.lookup(key, st);
+      if (!known && this.verified.keepsContentOf(Number(st.size))) {
+        // A small blob is read whole to be checked anyway; serve from (and keep) those verified bytes.
+        return slices(key, await this.readVerified(key, fh, st), ranges);
       }
-      if (BigInt(end) > st.size) throw new ArtefactError('ARTEFACT_OUT_OF_BOUNDS', key, `out of bounds: end (${end}) > artifact_size (${st.size})`, { size: Number(st.size) });
-      const buf = Buffer.alloc(end - start);
-      let off = 0;
-      while (off < buf.length) {
-        const { bytesRead } = await fh.read(buf, off, buf.length - off, start + off);
-        if (bytesRead === 0) break;
-        off += bytesRead;
+      if (!known) {
+        await this.verifyHandle(key, fh, st.size);
+        this.verified.remember(key, st);
+      }
+      checkBounds(key, st.size, ranges);
+      const out: Uint8Array[] = [];
+      for (const r of ranges) {
+        const buf = Buffer.alloc(r.end - r.start);
+        const got = await readFully(fh, buf, r.start);
+        if (got !== buf.length) throw this.changed(key);
+        out.push(new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
       }
       // The handle pins the inode we verified; a file changed in place since then must not be served.
-      const after = await fh.stat({ bigint: true });
-      if (off !== buf.length || !sameFile(after, st)) {
-        this.verified.delete(key);
-        throw new ArtefactError('ARTEFACT_CORRUPT', key, 'blob changed while it was being read');
-      }
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+      if (!sameFile(await fh.stat({ bigint: true }), st)) throw this.changed(key);
+      return out;
     } finally {
       await fh.close();
     }
@@ -248,11 +256,57 @@ export class ArtefactStore {
     try {
       const st = await fh.stat({ bigint: true });
       if (st.size === 0n) throw new ArtefactError('ARTEFACT_CORRUPT', key, 'blob is empty');
+      if (this.verified.keepsContentOf(Number(st.size))) {
+        await this.readVerified(key, fh, st);
+        return;
+      }
       await this.verifyHandle(key, fh, st.size);
-      this.remember(key, st);
+      this.verified.remember(key, st);
     } finally {
       await fh.close();
     }
+  }
+
+  /**
+   * Cached verified content of `key`, provided one stat of its path shows the very file that was verified
+   * (same inode, size, mtime, ctime) within the TTL. A missing file is ARTEFACT_NOT_FOUND, never a cache hit.
+   */
+  private async hotBytes(key: string): Promise<Buffer | undefined> {
+    const path = this.pathOf(key);
+    if (!this.verified.peekBytes(key)) return undefined;
+    let st: FileIdentity;
+    try {
+      st = await stat(path, { bigint: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.verified.forget(key);
+        throw new ArtefactError('ARTEFACT_NOT_FOUND', key, 'not in the local store');
+      }
+      throw err;
+    }
+    return this.verified.lookup(key, st)?.bytes;
+  }
+
+  /** Reads the whole blob through `fh`, checks it against its key and remembers it (with its bytes if small). */
+  private async readVerified(key: string, fh: FileHandle, st: BigStats): Promise<Buffer> {
+    const buf = Buffer.alloc(Number(st.size));
+    const got0 = await readFully(fh, buf, 0);
+    if (got0 !== buf.length) throw new ArtefactError('ARTEFACT_CORRUPT', key, `file shrank while reading (${got0} of ${buf.length} bytes)`);
+    if (buf.length === 0) throw new ArtefactError('ARTEFACT_CORRUPT', key, 'blob is empty');
+    this.verifications++;
+    const got = blake3Base58(buf);
+    if (got !== key) {
+      this.verified.forget(key);
+      throw new ArtefactError('ARTEFACT_CORRUPT', key, `content hash mismatch: blob hashes to ${got}`);
+    }
+    if (!sameFile(await fh.stat({ bigint: true }), st)) throw this.changed(key);
+    this.verified.remember(key, st, buf);
+    return buf;
+  }
+
+  private changed(key: string): ArtefactError {
+    this.verified.forget(key);
+    return new ArtefactError('ARTEFACT_CORRUPT', key, 'blob changed while it was being read');
   }
 
   private async openBlob(key: string): Promise<FileHandle> {
@@ -260,7 +314,10 @@ export class ArtefactStore {
     try {
       return await open(path, 'r');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ArtefactError('ARTEFACT_NOT_FOUND', key, 'not in the local store');
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.verified.forget(key);
+        throw new ArtefactError('ARTEFACT_NOT_FOUND', key, 'not in the local store');
+      }
       throw err;
     }
   }
@@ -278,38 +335,39 @@ export class ArtefactStore {
     }
     const got = bs58.encode(h.digestBuffer());
     if (got !== key) {
-      this.verified.delete(key);
+      this.verified.forget(key);
       throw new ArtefactError('ARTEFACT_CORRUPT', key, `content hash mismatch: blob hashes to ${got}`);
-    }
-  }
-
-  private isVerified(key: string, st: BigStat): boolean {
-    const v = this.verified.get(key);
-    if (!v) return false;
-    if (this.now() - v.at > this.ttlMs || !sameFile(st, v)) {
-      this.verified.delete(key);
-      return false;
-    }
-    // Refresh LRU position.
-    this.verified.delete(key);
-    this.verified.set(key, v);
-    return true;
-  }
-
-  private remember(key: string, st: BigStat): void {
-    this.verified.delete(key);
-    this.verified.set(key, { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, at: this.now() });
-    while (this.verified.size > this.maxEntries) {
-      const oldest = this.verified.keys().next().value as string;
-      this.verified.delete(oldest);
     }
   }
 }
 
-type BigStat = { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint };
+function rangeField(ranges: readonly ByteRange[], i: number, field: 'start' | 'end'): string {
+  return ranges.length === 1 ? field : `ranges[${i}].${field}`;
+}
 
-function sameFile(a: BigStat, b: BigStat): boolean {
-  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+function checkBounds(key: string, size: bigint, ranges: readonly ByteRange[]): void {
+  ranges.forEach((r, i) => {
+    if (BigInt(r.end) > size) {
+      throw new ArtefactError('ARTEFACT_OUT_OF_BOUNDS', key, `out of bounds: end (${r.end}) > artifact_size (${size})`, { size: Number(size), rangeIndex: i });
+    }
+  });
+}
+
+/** Copies of the ranges of verified bytes (callers may keep or change them; the cache stays intact). */
+function slices(key: string, bytes: Buffer, ranges: readonly ByteRange[]): Uint8Array[] {
+  checkBounds(key, BigInt(bytes.length), ranges);
+  return ranges.map((r) => new Uint8Array(bytes.subarray(r.start, r.end)));
+}
+
+/** Fills `buf` from `pos`; returns the number of bytes read (short only at end of file). */
+async function readFully(fh: FileHandle, buf: Buffer, pos: number): Promise<number> {
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesRead } = await fh.read(buf, off, buf.length - off, pos + off);
+    if (bytesRead === 0) break;
+    off += bytesRead;
+  }
+  return off;
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -263,7 +263,7 @@ test('a lying recipient (wrong bytes, self-consistent hash) passes the reference
 
   let checked: CountingReader | undefined;
   const s = setup({
-    localRanges: async (key, ranges) => Promise.all(ranges.map((r) => checked!.readRange(key, Number(r.start), Number(r.end)))),
+    localRanges: async (key, ranges) => checked!.readRanges(key, ranges.map((r) => ({ start: Number(r.start), end: Number(r.end) }))),
   });
   holdTicket(s, targetA.address);
   checked = s.proofs.readers.get(targetA.address);
@@ -273,7 +273,7 @@ test('a lying recipient (wrong bytes, self-consistent hash) passes the reference
   assert.equal(row.resultClass as number, R.HASH_MISMATCH);
   assert.match(row.details, /^proof does not match the verified local copy: expected=[0-9a-f]{64} remote=[0-9a-f]{64}$/);
   // An honest answer still passes with the local check on.
-  const honest = setup({ localRanges: async (key, ranges) => Promise.all(ranges.map((r) => checked!.readRange(key, Number(r.start), Number(r.end)))) });
+  const honest = setup({ localRanges: async (key, ranges) => checked!.readRanges(key, ranges.map((r) => ({ start: Number(r.start), end: Number(r.end) }))) });
   holdTicket(honest, targetA.address);
   checked = honest.proofs.readers.get(targetA.address);
   await honest.d.dispatchEpoch(2n);

@@ -47,14 +47,16 @@ export class CountingReader implements ArtefactRangeReader {
     return this.blobs.get(key)?.length;
   }
 
-  async readRange(key: string, start: number, end: number): Promise<Uint8Array> {
-    this.reads++;
+  async readRanges(key: string, ranges: ReadonlyArray<{ start: number; end: number }>): Promise<Uint8Array[]> {
+    this.reads += ranges.length;
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     if (this.failWith) throw this.failWith;
     const b = this.blobs.get(key);
     if (!b) throw new Error(`artefact ${key}: not in the local store`);
-    if (end > b.length) throw new Error(`artefact ${key}: out of bounds: end (${end}) > artifact_size (${b.length})`);
-    return b.slice(start, end);
+    return ranges.map(({ start, end }, rangeIndex) => {
+      if (end > b.length) throw Object.assign(new Error(`artefact ${key}: out of bounds: end (${end}) > artifact_size (${b.length})`), { details: { rangeIndex } });
+      return b.slice(start, end);
+    });
   }
 }
 
