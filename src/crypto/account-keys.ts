@@ -7,12 +7,12 @@
  * The curve arithmetic runs in native libsecp256k1 when its addon loads, else in @noble/curves; both give
  * identical bytes and verdicts (see ecdsa-backends.ts).
  */
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
 import { toBech32, fromBech32 } from '@cosmjs/encoding';
 import { InvalidArgumentError } from '../util/errors.js';
 import { activeEcdsa } from './ecdsa-backends.js';
+import { keccak256 } from './keccak.js';
 
 export type AccountKeyType = 'eth_secp256k1' | 'secp256k1';
 
@@ -55,7 +55,7 @@ export function addressBytesFromPubKey(pubkey: Uint8Array, keyType: AccountKeyTy
     throw new InvalidArgumentError('pubkey', 'is not a point on secp256k1');
   }
   if (keyType === 'eth_secp256k1') {
-    return keccak_256(sec1.subarray(1)).subarray(12);
+    return keccak256(sec1.subarray(1)).subarray(12);
   }
   return ripemd160(sha256(sec1));
 }
@@ -143,7 +143,7 @@ export function isValidAddress(address: string, prefix = LUMERA_ADDRESS_PREFIX):
 }
 
 function digestFor(keyType: AccountKeyType, message: Uint8Array): Uint8Array {
-  return keyType === 'eth_secp256k1' ? keccak_256(message) : sha256(message);
+  return keyType === 'eth_secp256k1' ? keccak256(message) : sha256(message);
 }
 
 /**
