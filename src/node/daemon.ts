@@ -146,9 +146,9 @@ export class SupernodeNode {
       service('peer-server', async () => {
         const verifier = new CachingIdentityVerifier(chain);
         this.recipient = new CompoundProofRecipient({
-          identity: this.identity, reader: this.store, signer: this.o.key, params: chain, logger: this.log, ...this.o.recipient,
+          identity: this.identity, reader: this.store, signer: this.o.key, params: chain, logger: this.svcLog('recipient'), ...this.o.recipient,
         });
-        this.server = new AltsGrpcServer({ signer: this.o.key, verifier, logger: this.log });
+        this.server = new AltsGrpcServer({ signer: this.o.key, verifier, logger: this.svcLog('peer-server') });
         this.server.addService(StorageChallengeServiceService, this.recipient.implementation());
         for (const s of healingPeerServices(this.healingWiring(), () => this.store!)) this.server.addService(s.definition, s.implementation);
         this.port = await this.server.listen(cfg.supernode.host, cfg.supernode.port);
@@ -168,7 +168,7 @@ export class SupernodeNode {
               return ep.address;
             },
           },
-          logger: this.log,
+          logger: this.svcLog('peer-dialer'),
         });
       }, () => this.dialer?.close()),
     ];
@@ -181,11 +181,11 @@ export class SupernodeNode {
           this.challenger = new ChallengerService({
             chain,
             dispatcher: this.dispatcher,
-            reporter: new EpochReporter({ chain, identity: this.identity, buffer: this.buffer, diskDir: cfg.artefactStore.dir, logger: this.log }),
+            reporter: new EpochReporter({ chain, identity: this.identity, buffer: this.buffer, diskDir: cfg.artefactStore.dir, logger: this.svcLog('reporter') }),
             state: this.repos!.challengeState,
             pollIntervalMs: sc.pollIntervalMs,
             hooks: this.o.challengerHooks,
-            logger: this.log,
+            logger: this.svcLog('challenger'),
           });
           await this.challenger.start();
         },
@@ -214,7 +214,7 @@ export class SupernodeNode {
             maxPerTick: rc.maxPerTick,
             maxFailureAttempts: rc.maxFailureAttemptsPerTicket,
             failureBackoffTtlMs: rc.failureBackoffTtlMs,
-            logger: this.log,
+            logger: this.svcLog('recheck'),
           });
           await this.recheck.start();
         },
@@ -234,8 +234,13 @@ export class SupernodeNode {
     return list;
   }
 
+  /** Each service logs under its own `svc` field, so an operator can follow one of them with a filter. */
+  private svcLog(svc: string): Logger {
+    return this.log.child({ svc });
+  }
+
   private healingWiring(): HealingWiring {
-    return { identity: this.identity, client: this.o.chain, config: this.o.config.selfHealing, logger: this.log, hooks: this.o.healingHooks };
+    return { identity: this.identity, client: this.o.chain, config: this.o.config.selfHealing, logger: this.svcLog('self-healing'), hooks: this.o.healingHooks };
   }
 
   private makeDispatcher(): Dispatcher {
@@ -261,7 +266,7 @@ export class SupernodeNode {
       metrics: this.metrics,
       recipientReadTimeoutMs: sc.lep6.recipientReadTimeoutMs,
       maxConcurrentTargets: sc.lep6.maxConcurrentTargets,
-      logger: this.log,
+      logger: this.svcLog('dispatcher'),
     });
   }
 }

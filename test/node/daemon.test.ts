@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { join } from 'node:path';
 import { SupernodeNode } from '../../src/node/daemon.js';
 import { TickLoop } from '../../src/node/startable.js';
@@ -74,6 +76,25 @@ test('LEP-6 enabled adds the challenger; a key that is not supernode.identity is
   }
   const other = signingKeyFromPrivateKey(new Uint8Array(32).fill(5));
   assert.throws(() => new SupernodeNode({ config: config(dir), key: other, chain: fakeChain() }), { argument: 'supernode.key_name' } as object);
+});
+
+test('each service logs under its own svc field (a refused handshake is logged by the peer server)', async (t) => {
+  const dir = tempDir(t, 'lep6-node-');
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(JSON.parse(chunk.toString())); done(); } });
+  const node = new SupernodeNode({ config: config(dir), key, chain: fakeChain(), disableHostReporter: true, logger: pino({ level: 'debug' }, sink) });
+  await node.start();
+  t.after(() => node.close());
+  const s = net.connect(node.port, '127.0.0.1');
+  s.on('error', () => undefined);
+  s.write(Buffer.alloc(64, 0xee)); // not a handshake
+  const deadline = Date.now() + 5000;
+  while (!lines.some((l) => /handshake refused/.test(String(l.msg))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  s.destroy();
+  const refusedLine = lines.find((l) => /handshake refused/.test(String(l.msg)));
+  assert.ok(refusedLine, `no handshake log line in ${JSON.stringify(lines)}`);
+  assert.equal(refusedLine.svc, 'peer-server');
+  assert.ok(lines.some((l) => l.msg === 'supernode started' && l.svc === undefined), 'node-level lines carry no svc');
 });
 
 test('TickLoop never overlaps ticks and stop() waits for the running one', async () => {
