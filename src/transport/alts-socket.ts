@@ -26,6 +26,28 @@ export interface AltsSocketOptions {
   maxPlaintextPerFrame?: number;
 }
 
+/*
+ * Wire buffers for large sealed writes are reused once the socket has written them (its write callback),
+ * shared by all connections of the process: bulk transfers otherwise allocate, and leave to the garbage
+ * collector, one ~1 MiB buffer per HTTP/2 write. The pool is small and bounded; a buffer whose write never
+ * completes (socket destroyed) is simply collected.
+ */
+const WIRE_BUFFER_BYTES = 2 * 1024 * 1024;
+const POOLED_WRITE_MIN = 64 * 1024;
+const MAX_POOLED_WIRE_BUFFERS = 8;
+const wireBuffers: ArrayBuffer[] = [];
+
+function takeWireBuffer(bytes: number): Buffer {
+  if (bytes < POOLED_WRITE_MIN || bytes > WIRE_BUFFER_BYTES) return Buffer.allocUnsafe(bytes);
+  const memory = wireBuffers.pop() ?? new ArrayBuffer(WIRE_BUFFER_BYTES);
+  return Buffer.from(memory, 0, bytes);
+}
+
+function giveBackWireBuffer(sealed: Buffer): void {
+  const memory = sealed.buffer;
+  if (memory instanceof ArrayBuffer && memory.byteLength === WIRE_BUFFER_BYTES && wireBuffers.length < MAX_POOLED_WIRE_BUFFERS) wireBuffers.push(memory);
+}
+
 export class AltsSocket extends Duplex {
   /** The verified account at the other end. */
   readonly remoteIdentity: RemoteIdentity;
@@ -99,9 +121,7 @@ export class AltsSocket extends Duplex {
       failure = err;
     }
     let more = true;
-    // One push per received chunk: fewer stream events for HTTP/2 at the cost of one copy.
-    if (out.length === 1) more = this.push(out[0]);
-    else if (out.length > 1) more = this.push(Buffer.concat(out));
+    for (const plaintext of joinInPlace(chunk, out)) more = this.push(plaintext);
     if (failure) {
       this.destroy(failure as Error);
       return;
@@ -115,30 +135,25 @@ export class AltsSocket extends Duplex {
 
   // Our own backpressure bound on the TCP socket's buffer. net.Socket's 16 KiB high-water mark would make
   // almost every sealed write wait for 'drain', and node:http2 keeps one write in flight at a time, so
-  // the whole connection would advance one event-loop turn per write. The pieces of one sealed write go
-  // out corked, as one writev.
-  private sendSealed(pieces: Buffer[], callback: (error?: Error | null) => void): void {
-    if (pieces.length === 0) return callback();
-    this.inner.cork();
-    for (const piece of pieces) this.inner.write(piece);
-    this.inner.uncork();
-    if (this.inner.writableLength <= SOCKET_BUFFER_LIMIT) callback();
-    else this.inner.once('drain', () => callback());
-  }
-
+  // the whole connection would advance one event-loop turn per write.
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this._writev([{ chunk }], callback);
   }
 
-  // Batched writes are sealed as one write: full frames instead of one short frame per HTTP/2 chunk.
+  // Batched writes (node:http2 hands over a frame header and payload slices per HTTP/2 frame) are sealed as
+  // ONE write: full record frames in one buffer, one socket write.
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    let pieces: Buffer[];
+    let sealed: Buffer;
     try {
-      pieces = this.sealer.sealv(chunks.map((c) => c.chunk));
+      sealed = this.sealer.sealv(chunks.map((c) => c.chunk), takeWireBuffer);
     } catch (err) {
       return callback(err as Error);
     }
-    this.sendSealed(pieces, callback);
+    if (sealed.length === 0) return callback();
+    if (sealed.length >= POOLED_WRITE_MIN) this.inner.write(sealed, () => giveBackWireBuffer(sealed));
+    else this.inner.write(sealed);
+    if (this.inner.writableLength <= SOCKET_BUFFER_LIMIT) callback();
+    else this.inner.once('drain', () => callback());
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -149,6 +164,42 @@ export class AltsSocket extends Duplex {
     this.inner.destroy();
     callback(err);
   }
+}
+
+/**
+ * The plaintexts of one received chunk as few buffers as possible: frames opened in place inside `chunk`
+ * are moved together (a memmove over the headers and tags between them) into one view; a frame that was
+ * collected across reads stays a buffer of its own. Empty plaintexts are dropped.
+ */
+function joinInPlace(chunk: Buffer, plaintexts: Buffer[]): Buffer[] {
+  if (plaintexts.length <= 1) return plaintexts.length === 1 && plaintexts[0]!.length === 0 ? [] : plaintexts;
+  const joined: Buffer[] = [];
+  let runStart = -1; // offset in `chunk` of the view being built, -1 when none
+  let runEnd = 0;
+  const flush = (): void => {
+    if (runStart >= 0 && runEnd > runStart) joined.push(chunk.subarray(runStart, runEnd));
+    runStart = -1;
+  };
+  for (const p of plaintexts) {
+    if (p.length === 0) continue;
+    const inChunk = p.buffer === chunk.buffer && p.byteOffset >= chunk.byteOffset && p.byteOffset + p.length <= chunk.byteOffset + chunk.length;
+    if (!inChunk) {
+      flush();
+      joined.push(p);
+      continue;
+    }
+    const at = p.byteOffset - chunk.byteOffset;
+    if (runStart < 0) {
+      runStart = at;
+      runEnd = at + p.length;
+    } else {
+      // Later frames sit further on in the chunk, so the target never overtakes a byte not yet moved.
+      chunk.copyWithin(runEnd, at, at + p.length);
+      runEnd += p.length;
+    }
+  }
+  flush();
+  return joined;
 }
 
 /** Wraps a socket whose handshake has finished. */

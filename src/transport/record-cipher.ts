@@ -2,72 +2,61 @@
  * The lumera-alts record layer (spec 05 §5.7): frames `[u32 LE length][u32 LE type = 6][ciphertext ‖ tag]`
  * sealed with XChaCha20-Poly1305 (no associated data) under nonce = (counter XOR mask) ‖ 12 zero bytes.
  *
- * XChaCha20-Poly1305 is computed as its definition says: HChaCha20(key, nonce[0..16]) gives a subkey, then
- * ChaCha20-Poly1305 (RFC 8439) under that subkey with nonce 0⁴ ‖ nonce[16..24] — which is 12 zero bytes
- * here, since the last 12 nonce bytes of this protocol are always zero. HChaCha20 comes from
- * @noble/ciphers and the AEAD from OpenSSL (node:crypto), which is ~5× faster than the pure-JS AEAD on
- * 4 KiB frames. A unit test pins the equivalence to @noble/ciphers' xchacha20poly1305.
+ * Frames are sealed and opened in place (xchacha-aead.ts): the sealer copies a write's plaintext once into
+ * the buffer that goes on the wire and encrypts it there; the opener decrypts a frame that arrived whole
+ * inside the received chunk itself, and copies only a frame that straddles reads into a buffer of its own.
  */
-import { createCipheriv, createDecipheriv, type DecipherChaCha20Poly1305 } from 'node:crypto';
-import { hchacha } from '@noble/ciphers/chacha.js';
 import { TransportError } from './errors.js';
 import { InvalidArgumentError } from '../util/errors.js';
+import { AEAD_NONCE_BYTES, AEAD_TAG_BYTES, openInPlace, sealInPlace } from './xchacha-aead.js';
 
 export const FRAME_HEADER_BYTES = 8;
-export const TAG_BYTES = 16;
+export const TAG_BYTES = AEAD_TAG_BYTES;
 export const FRAME_MESSAGE_TYPE = 6;
 /** Largest value of the length field a reader accepts (the length counts type + ciphertext + tag). */
 export const MAX_FRAME_LENGTH = 1024 * 1024;
 /** The Go writer's frame size: 4096-byte frames, i.e. 4072 plaintext bytes each. */
 export const DEFAULT_MAX_PLAINTEXT_PER_FRAME = 4096 - FRAME_HEADER_BYTES - TAG_BYTES;
 const MIN_FRAME_LENGTH = 4 + TAG_BYTES;
+/** Wire bytes a frame adds to its plaintext. */
+const FRAME_OVERHEAD = FRAME_HEADER_BYTES + TAG_BYTES;
+const EMPTY = Buffer.alloc(0);
 
 export type Side = 'client' | 'server';
 
-// "expand 32-byte k" as little-endian words.
-const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
-const ZERO_NONCE = Buffer.alloc(12);
-
-// Counters and masks are handled as 32-bit words in host order, which is little-endian on every platform
-// this daemon runs on; refuse to run anywhere else rather than produce wrong nonces.
+// The nonce's counter words are written in host order, which is little-endian on every platform this
+// daemon runs on; refuse to run anywhere else rather than produce wrong nonces.
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('lumera-alts record layer needs a little-endian host');
 
-function words(bytes: Uint8Array): Uint32Array {
-  const copy = new Uint8Array(bytes); // aligned, owned
-  return new Uint32Array(copy.buffer, 0, copy.length / 4);
-}
-
 /**
- * Per-direction frame counter and nonce derivation. Counter = 12 bytes little-endian; only the low 8 bytes
- * count (error after 2⁶⁴ frames); the server→client direction has byte 11 = 0x80.
+ * Per-direction frame counter and nonce. Counter = 12 bytes little-endian; only the low 8 bytes count
+ * (error after 2⁶⁴ frames); the server→client direction has byte 11 = 0x80. The nonce is that counter
+ * XOR the mask, followed by 12 zero bytes.
  */
 class CounterNonce {
   private lo = 0;
   private hi = 0;
-  private readonly key32: Uint32Array;
+  readonly key: Uint8Array;
   private readonly mask32: Uint32Array;
   private readonly top: number;
-  private readonly nonce32 = new Uint32Array(4);
-  private readonly subkey32 = new Uint32Array(8);
-  private readonly subkey = Buffer.from(this.subkey32.buffer);
+  /** The 24-byte nonce of the current counter value (rewritten by `advance`). */
+  readonly nonce = new Uint8Array(AEAD_NONCE_BYTES);
+  private readonly nonce32 = new Uint32Array(this.nonce.buffer, 0, 3);
 
   constructor(key: Uint8Array, nonceMask: Uint8Array, writer: Side) {
     if (!(key instanceof Uint8Array) || key.length !== 32) throw new InvalidArgumentError('key', 'must be 32 bytes');
     if (!(nonceMask instanceof Uint8Array) || nonceMask.length !== 12) throw new InvalidArgumentError('nonceMask', 'must be 12 bytes');
-    this.key32 = words(key);
-    this.mask32 = words(nonceMask);
+    this.key = new Uint8Array(key); // owned copy
+    this.mask32 = new Uint32Array(new Uint8Array(nonceMask).buffer, 0, 3);
     // Byte 11 = 0x80 ⇒ the third little-endian word is 0x80000000.
     this.top = writer === 'server' ? 0x80000000 : 0;
+    this.writeNonce();
   }
 
-  /** The HChaCha20 subkey for the current counter value (valid until the next call). */
-  currentSubkey(): Buffer {
+  private writeNonce(): void {
     this.nonce32[0] = (this.lo ^ this.mask32[0]!) >>> 0;
     this.nonce32[1] = (this.hi ^ this.mask32[1]!) >>> 0;
     this.nonce32[2] = (this.top ^ this.mask32[2]!) >>> 0;
-    this.nonce32[3] = 0;
-    hchacha(SIGMA, this.key32, this.nonce32, this.subkey32);
-    return this.subkey;
   }
 
   advance(): void {
@@ -78,6 +67,7 @@ class CounterNonce {
     } else {
       this.lo++;
     }
+    this.writeNonce();
   }
 }
 
@@ -102,47 +92,43 @@ export class RecordSealer {
 
   /** Seals one write: every frame it is cut into, back to back in one buffer. */
   seal(plaintext: Uint8Array): Buffer {
-    return Buffer.concat(this.sealv([plaintext]));
+    return this.sealv([plaintext]);
   }
 
   /**
-   * Seals several buffers as ONE write (the same frames as sealing their concatenation) without
-   * concatenating them: the frames come back as a list of pieces (header, ciphertext parts, tag) whose
-   * concatenation is the wire bytes. A socket writes them corked (one writev), which saves copying every
-   * ciphertext byte into one output buffer: the cipher hands out a fresh buffer per update anyway.
+   * Seals several buffers as ONE write (the same frames as sealing their concatenation): their bytes are
+   * copied once, straight to their places in the wire buffer, and each frame is then encrypted in place.
+   * Returns all frames back to back (empty for an empty write), in a buffer from `allocate` (which may hand
+   * out reused memory: every byte of it is overwritten).
    */
-  sealv(chunks: readonly Uint8Array[]): Buffer[] {
+  sealv(chunks: readonly Uint8Array[], allocate: (bytes: number) => Buffer = Buffer.allocUnsafe): Buffer {
     let length = 0;
     for (const c of chunks) length += c.length;
-    const pieces: Buffer[] = [];
-    let chunkIndex = 0;
-    let chunkOffset = 0;
-    for (let remaining = length; remaining > 0; ) {
-      const pieceLength = Math.min(remaining, this.maxPlaintextPerFrame);
-      const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
-      header.writeUInt32LE(4 + pieceLength + TAG_BYTES, 0);
-      header.writeUInt32LE(FRAME_MESSAGE_TYPE, 4);
-      pieces.push(header);
-      const cipher = createCipheriv('chacha20-poly1305', this.counter.currentSubkey(), ZERO_NONCE, { authTagLength: TAG_BYTES });
-      for (let need = pieceLength; need > 0; ) {
-        const chunk = chunks[chunkIndex]!;
-        const take = Math.min(need, chunk.length - chunkOffset);
-        if (take > 0) {
-          pieces.push(cipher.update(chunk.subarray(chunkOffset, chunkOffset + take)));
-          chunkOffset += take;
-          need -= take;
-        }
-        if (chunkOffset === chunk.length) {
-          chunkIndex++;
-          chunkOffset = 0;
-        }
+    if (length === 0) return EMPTY;
+    const max = this.maxPlaintextPerFrame;
+    const frames = Math.ceil(length / max);
+    const out = allocate(length + frames * FRAME_OVERHEAD);
+    // Scatter the plaintext into the frame bodies: plaintext byte p goes to frame ⌊p/max⌋, offset p mod max.
+    let position = 0;
+    for (const chunk of chunks) {
+      for (let off = 0; off < chunk.length; ) {
+        const inFrame = position % max;
+        const take = Math.min(chunk.length - off, max - inFrame);
+        out.set(take === chunk.length ? chunk : chunk.subarray(off, off + take), ((position - inFrame) / max) * (max + FRAME_OVERHEAD) + FRAME_HEADER_BYTES + inFrame);
+        off += take;
+        position += take;
       }
-      cipher.final();
-      pieces.push(cipher.getAuthTag());
-      this.counter.advance();
-      remaining -= pieceLength;
     }
-    return pieces;
+    for (let i = 0, start = 0; i < frames; i++) {
+      const n = Math.min(max, length - i * max);
+      out.writeUInt32LE(4 + n + TAG_BYTES, start);
+      out.writeUInt32LE(FRAME_MESSAGE_TYPE, start + 4);
+      const bodyEnd = start + FRAME_HEADER_BYTES + n + TAG_BYTES;
+      sealInPlace(out.subarray(start + FRAME_HEADER_BYTES, bodyEnd), this.counter.nonce, this.counter.key);
+      this.counter.advance();
+      start = bodyEnd;
+    }
+    return out;
   }
 }
 
@@ -150,14 +136,19 @@ export class RecordSealer {
  * Reassembles frames from a byte stream and opens them in order. Refuses a length field above 1 MiB as soon
  * as the header arrives, a type whose low byte is not 6, and any frame that fails authentication (tamper,
  * replay, reorder or wrong direction all show up that way). After an error the opener must be discarded.
+ *
+ * `open` takes ownership of the chunks it is given: a frame that lies whole inside a chunk is decrypted
+ * there, in place, and its plaintext handed out as a view of that chunk. A frame that straddles reads is
+ * collected into a buffer of its own and opened once its last byte has arrived, so no plaintext of a frame
+ * is released before its tag has been checked.
  */
 export class RecordOpener {
   private readonly counter: CounterNonce;
-  // A frame that straddles reads is decrypted as its bytes arrive instead of being copied together first;
-  // its plaintext is held back until the tag has been checked. Whole frames inside one read are opened in place.
   private readonly head = Buffer.alloc(FRAME_HEADER_BYTES);
   private headLen = 0;
-  private partial: PartialFrame | null = null;
+  /** Ciphertext ‖ tag of a frame whose header has arrived, and how much of it has. */
+  private partial: Buffer | null = null;
+  private partialLen = 0;
   private failed: TransportError | null = null;
 
   /** `writerSide` is the side that wrote the frames this opener reads. */
@@ -167,13 +158,13 @@ export class RecordOpener {
 
   /** Bytes received but not yet part of a complete frame. */
   get buffered(): number {
-    return this.partial ? this.partial.received : this.headLen;
+    return this.partial ? FRAME_HEADER_BYTES + this.partialLen : this.headLen;
   }
 
   /**
-   * Feeds received bytes; appends the plaintext of every completed frame to `out`, in order (one buffer per
-   * frame that arrived within one read; a frame that arrived across reads may come as several buffers).
-   * Throws a TransportError on the first bad frame, after appending the plaintexts of the good frames before it.
+   * Feeds received bytes (see the class comment: the opener now owns them); appends the plaintext of every
+   * completed frame to `out`, in order, one buffer per frame. Throws a TransportError on the first bad
+   * frame, after appending the plaintexts of the good frames before it.
    */
   open(chunk: Uint8Array, out: Buffer[]): void {
     if (this.failed) throw this.failed;
@@ -182,35 +173,39 @@ export class RecordOpener {
       let off = 0;
       while (off < buf.length) {
         if (this.partial) {
-          off = this.continueFrame(this.partial, buf, off, out);
+          const take = Math.min(this.partial.length - this.partialLen, buf.length - off);
+          buf.copy(this.partial, this.partialLen, off, off + take);
+          this.partialLen += take;
+          off += take;
+          if (this.partialLen === this.partial.length) {
+            const body = this.partial;
+            this.partial = null;
+            out.push(this.openBody(body));
+          }
           continue;
         }
-        if (this.headLen === 0 && buf.length - off >= 4) {
+        if (this.headLen === 0 && buf.length - off >= FRAME_HEADER_BYTES) {
           const end = off + 4 + this.frameLength(buf, off);
+          this.checkType(buf, off);
           if (end <= buf.length) {
-            out.push(this.openFrame(buf, off, end));
+            out.push(this.openBody(buf.subarray(off + FRAME_HEADER_BYTES, end)));
             off = end;
-            continue;
+          } else {
+            this.startPartial(end - off);
+            off += FRAME_HEADER_BYTES;
           }
+          continue;
         }
-        // The start of a frame that does not fit in this read: collect its header, then stream the rest.
+        // A header split across reads: collect it, checking the length as soon as its 4 bytes are here.
         const take = Math.min(FRAME_HEADER_BYTES - this.headLen, buf.length - off);
         buf.copy(this.head, this.headLen, off, off + take);
         this.headLen += take;
         off += take;
         if (this.headLen >= 4) this.frameLength(this.head, 0);
         if (this.headLen === FRAME_HEADER_BYTES) {
-          const length = this.frameLength(this.head, 0);
           this.checkType(this.head, 0);
           this.headLen = 0;
-          this.partial = {
-            decipher: createDecipheriv('chacha20-poly1305', this.counter.currentSubkey(), ZERO_NONCE, { authTagLength: TAG_BYTES }),
-            ciphertextLeft: length - 4 - TAG_BYTES,
-            tag: Buffer.alloc(TAG_BYTES),
-            tagLen: 0,
-            plaintext: [],
-            received: FRAME_HEADER_BYTES,
-          };
+          this.startPartial(4 + this.frameLength(this.head, 0));
         }
       }
     } catch (err) {
@@ -219,26 +214,10 @@ export class RecordOpener {
     }
   }
 
-  /** Feeds the straddling frame from `buf[off..]`; returns the offset after the bytes it took. */
-  private continueFrame(frame: PartialFrame, buf: Buffer, off: number, out: Buffer[]): number {
-    if (frame.ciphertextLeft > 0) {
-      const take = Math.min(frame.ciphertextLeft, buf.length - off);
-      frame.plaintext.push(frame.decipher.update(buf.subarray(off, off + take)));
-      frame.ciphertextLeft -= take;
-      frame.received += take;
-      return off + take;
-    }
-    const take = Math.min(TAG_BYTES - frame.tagLen, buf.length - off);
-    buf.copy(frame.tag, frame.tagLen, off, off + take);
-    frame.tagLen += take;
-    frame.received += take;
-    if (frame.tagLen === TAG_BYTES) {
-      frame.decipher.setAuthTag(frame.tag);
-      this.finish(frame.decipher);
-      this.partial = null;
-      for (const p of frame.plaintext) if (p.length > 0) out.push(p);
-    }
-    return off + take;
+  /** A frame of `frameBytes` wire bytes (header included) whose header has been read and checked. */
+  private startPartial(frameBytes: number): void {
+    this.partial = Buffer.allocUnsafe(frameBytes - FRAME_HEADER_BYTES);
+    this.partialLen = 0;
   }
 
   /** The length field at `off`, checked against the limits as soon as it arrives. */
@@ -261,34 +240,12 @@ export class RecordOpener {
     }
   }
 
-  /** Checks the tag (already set on `decipher`) and moves the counter on to the next frame. */
-  private finish(decipher: DecipherChaCha20Poly1305): void {
-    try {
-      decipher.final();
-    } catch {
+  /** Authenticates and decrypts `ciphertext ‖ tag` in place; returns the plaintext view and moves the counter on. */
+  private openBody(body: Buffer): Buffer {
+    if (!openInPlace(body, this.counter.nonce, this.counter.key)) {
       throw new TransportError('ALTS_FRAME_AUTH', 'record frame failed authentication (tampered, replayed, reordered or wrong direction)');
     }
     this.counter.advance();
+    return body.subarray(0, body.length - TAG_BYTES);
   }
-
-  private openFrame(buf: Buffer, off: number, end: number): Buffer {
-    this.checkType(buf, off);
-    const decipher = createDecipheriv('chacha20-poly1305', this.counter.currentSubkey(), ZERO_NONCE, { authTagLength: TAG_BYTES });
-    decipher.setAuthTag(buf.subarray(end - TAG_BYTES, end));
-    const plaintext = decipher.update(buf.subarray(off + FRAME_HEADER_BYTES, end - TAG_BYTES));
-    this.finish(decipher);
-    return plaintext;
-  }
-}
-
-/** A frame whose header has arrived but whose ciphertext or tag is still coming in. */
-interface PartialFrame {
-  decipher: DecipherChaCha20Poly1305;
-  ciphertextLeft: number;
-  tag: Buffer;
-  tagLen: number;
-  /** Decrypted but not yet authenticated: released only once the tag checks out. */
-  plaintext: Buffer[];
-  /** Bytes of this frame received so far, header included. */
-  received: number;
 }
