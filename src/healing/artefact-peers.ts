@@ -76,6 +76,9 @@ export class GrpcArtefactPeers implements ArtefactPeers {
       if (err || !res) fail(err ?? new ArtefactPeerError('PEER_STORE_FAILED', `store on ${holder}: empty response`));
       else finish(res);
     });
+    // The call can end (cancelled, deadline, peer error) while we are still writing: that rejection is
+    // reported where `done` is awaited, so it must not count as unhandled meanwhile.
+    done.catch(() => undefined);
     const onAbort = () => call.cancel();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -87,7 +90,8 @@ export class GrpcArtefactPeers implements ArtefactPeers {
         first = false;
         batch = [];
         bytes = 0;
-        if (!call.write(msg)) await new Promise<void>((resolve) => call.once('drain', resolve));
+        // A call that ended never drains: wait for whichever comes first.
+        if (!call.write(msg)) await Promise.race([new Promise<void>((resolve) => call.once('drain', resolve)), done]);
       };
       for await (const b of blobs) {
         batch.push(b);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { encodeBytes } from '../../src/cascade/codec.js';
-import { dataHashB64 } from '../../src/cascade/hash.js';
+import { blake3Base58, dataHashB64 } from '../../src/cascade/hash.js';
 import { indexFiles, indexJson, layoutB64, layoutFiles } from '../../src/cascade/id-files.js';
 import { CascadeMetadata } from '../../src/gen/lumera/action/v1/metadata.js';
 import { ActionState } from '../../src/gen/lumera/action/v1/action_state.js';
@@ -79,6 +79,16 @@ describe('HealArtefactService', () => {
     const stranger = randomBytes(1000);
     await assert.rejects(peersAs(healer).store(holder.address, 1n, each([...blobs, { key: 'x', data: stranger }])), /hashes to/);
     assert.equal((await store.list()).length, blobs.length, 'only the verified ID files of the refused batches were kept');
+  });
+
+  it('store: a call the holder ends while the healer is still writing rejects at once, without waiting for a drain', async () => {
+    const junk = Array.from({ length: 40 }, () => {
+      const data = randomBytes(1024 * 1024);
+      return { key: blake3Base58(data), data };
+    });
+    const t0 = Date.now();
+    await assert.rejects(peersAs(healer).store(holder.address, 1n, each(junk)), /ID files must precede their symbols/);
+    assert.ok(Date.now() - t0 < 8000, `took ${Date.now() - t0} ms (the call's deadline is 10 s)`);
   });
 
   it('store then fetch: the healer publishes ID files and symbols; any supernode fetches what the holder has', async () => {
