@@ -4,24 +4,18 @@
  * The healer and finalizer depend only on the `ArtefactPeers` interface.
  */
 import type * as grpc from '@grpc/grpc-js';
-import {
-  HealArtefactServiceClient, type FetchArtefactsResponse, type StoreArtefactsRequest, type StoreArtefactsResponse,
-} from '../gen/supernode/heal_artefacts.js';
+import { HealArtefactServiceClient, type FetchArtefactsResponse } from '../gen/supernode/heal_artefacts.js';
+import { streamStoreArtefacts, type ArtefactBlob } from '../cascade/store-stream.js';
 import type { PeerDialer } from '../transport/peer-dialer.js';
 import { blake3Base58 } from '../cascade/hash.js';
-import { InvalidArgumentError, SupernodeError } from '../util/errors.js';
+import { InvalidArgumentError } from '../util/errors.js';
 
 /** Most keys in one fetch request (the server refuses more). */
 export const MAX_FETCH_KEYS = 1000;
-/** Target payload of one streamed message (both directions); grpc-js's default receive limit is 4 MiB. */
-export const MESSAGE_TARGET_BYTES = 1024 * 1024;
 /** Largest single artefact accepted (symbols are 65 532 bytes; ID files are a few MB at most). */
 export const MAX_ARTEFACT_BYTES = 3 * 1024 * 1024;
 
-export interface ArtefactBlob {
-  key: string;
-  data: Uint8Array;
-}
+export { MESSAGE_TARGET_BYTES, type ArtefactBlob } from '../cascade/store-stream.js';
 
 export interface ArtefactPeers {
   /**
@@ -33,7 +27,6 @@ export interface ArtefactPeers {
   store(holder: string, healOpId: bigint, blobs: AsyncIterable<ArtefactBlob>, opts?: { signal?: AbortSignal; timeoutMs?: number }): Promise<number>;
 }
 
-export class ArtefactPeerError extends SupernodeError {}
 
 /** The production implementation over the pooled peer dialer. */
 export class GrpcArtefactPeers implements ArtefactPeers {
@@ -66,47 +59,6 @@ export class GrpcArtefactPeers implements ArtefactPeers {
 
   async store(holder: string, healOpId: bigint, blobs: AsyncIterable<ArtefactBlob>, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<number> {
     const client = await this.dialer.client<HealArtefactServiceClient>(holder, HealArtefactServiceClient as unknown as grpc.ServiceClientConstructor);
-    let finish!: (v: StoreArtefactsResponse) => void;
-    let fail!: (e: unknown) => void;
-    const done = new Promise<StoreArtefactsResponse>((resolve, reject) => {
-      finish = resolve;
-      fail = reject;
-    });
-    const call = client.storeArtefacts({ deadline: Date.now() + (opts.timeoutMs ?? this.defaultTimeoutMs) }, (err: grpc.ServiceError | null, res?: StoreArtefactsResponse) => {
-      if (err || !res) fail(err ?? new ArtefactPeerError('PEER_STORE_FAILED', `store on ${holder}: empty response`));
-      else finish(res);
-    });
-    // The call can end (cancelled, deadline, peer error) while we are still writing: that rejection is
-    // reported where `done` is awaited, so it must not count as unhandled meanwhile.
-    done.catch(() => undefined);
-    const onAbort = () => call.cancel();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      let batch: ArtefactBlob[] = [];
-      let bytes = 0;
-      let first = true;
-      const flush = async () => {
-        const msg: StoreArtefactsRequest = { healOpId: first ? healOpId : 0n, actionId: '', artefacts: batch.map((b) => ({ key: b.key, data: b.data })) };
-        first = false;
-        batch = [];
-        bytes = 0;
-        // A call that ended never drains: wait for whichever comes first.
-        if (!call.write(msg)) await Promise.race([new Promise<void>((resolve) => call.once('drain', resolve)), done]);
-      };
-      for await (const b of blobs) {
-        batch.push(b);
-        bytes += b.data.length;
-        if (bytes >= MESSAGE_TARGET_BYTES) await flush();
-      }
-      if (batch.length > 0 || first) await flush();
-      call.end();
-      return (await done).stored;
-    } catch (err) {
-      call.cancel();
-      await done.catch(() => undefined);
-      throw err;
-    } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
-    }
+    return streamStoreArtefacts(client, { healOpId }, blobs, { signal: opts.signal, timeoutMs: opts.timeoutMs ?? this.defaultTimeoutMs });
   }
 }
