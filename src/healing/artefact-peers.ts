@@ -27,7 +27,6 @@ export interface ArtefactPeers {
   store(holder: string, healOpId: bigint, blobs: AsyncIterable<ArtefactBlob>, opts?: { signal?: AbortSignal; timeoutMs?: number }): Promise<number>;
 }
 
-
 /** The production implementation over the pooled peer dialer. */
 export class GrpcArtefactPeers implements ArtefactPeers {
   constructor(private readonly dialer: PeerDialer, private readonly defaultTimeoutMs = 120_000) {}
