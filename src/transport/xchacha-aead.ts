@@ -8,9 +8,11 @@
  * came off the wire. The combined output `ciphertext ‖ 16-byte tag` is exactly the frame body.
  *
  * Both functions work in place: `body` holds the plaintext (seal) or ciphertext (open) followed by 16 bytes
- * for the tag. A unit test pins the equivalence to @noble/ciphers' xchacha20poly1305.
+ * for the tag. Where the addon does not load (or LEP6_XCHACHA_BACKEND=noble), @noble/ciphers does the same
+ * work with a copy per frame; a unit test pins both to the same bytes.
  */
 import { createRequire } from 'node:module';
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 
 /** The two calls we use; sodium-native ships no TypeScript types of its own. */
 interface SodiumXChaCha {
@@ -18,7 +20,19 @@ interface SodiumXChaCha {
   crypto_aead_xchacha20poly1305_ietf_decrypt(m: Uint8Array, nsec: null, c: Uint8Array, ad: null, npub: Uint8Array, k: Uint8Array): number;
 }
 
-const sodium = createRequire(import.meta.url)('sodium-native') as SodiumXChaCha;
+function loadSodium(): SodiumXChaCha | undefined {
+  if (process.env.LEP6_XCHACHA_BACKEND === 'noble') return undefined;
+  try {
+    return createRequire(import.meta.url)('sodium-native') as SodiumXChaCha;
+  } catch {
+    return undefined;
+  }
+}
+
+const sodium = loadSodium();
+
+/** Which implementation seals and opens record frames (startup line, tests). */
+export const xchachaBackend: 'libsodium' | 'noble' = sodium ? 'libsodium' : 'noble';
 
 export const AEAD_TAG_BYTES = 16;
 export const AEAD_NONCE_BYTES = 24;
@@ -26,6 +40,7 @@ export const AEAD_KEY_BYTES = 32;
 
 /** Encrypts `body[0 .. body.length-16]` in place and writes the tag into the last 16 bytes. */
 export function sealInPlace(body: Uint8Array, nonce: Uint8Array, key: Uint8Array): void {
+  if (!sodium) return nobleSealInPlace(body, nonce, key);
   sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(body, body.subarray(0, body.length - AEAD_TAG_BYTES), null, null, nonce, key);
 }
 
@@ -34,10 +49,28 @@ export function sealInPlace(body: Uint8Array, nonce: Uint8Array, key: Uint8Array
  * false on a bad tag; the ciphertext bytes are then unspecified (libsodium wipes them) and must be dropped.
  */
 export function openInPlace(body: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean {
+  if (!sodium) return nobleOpenInPlace(body, nonce, key);
   try {
     sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(body.subarray(0, body.length - AEAD_TAG_BYTES), null, body, null, nonce, key);
     return true;
   } catch {
     return false;
   }
+}
+
+/** The pure-JS fallback of sealInPlace (exported for the equivalence test). */
+export function nobleSealInPlace(body: Uint8Array, nonce: Uint8Array, key: Uint8Array): void {
+  body.set(xchacha20poly1305(key, nonce).encrypt(body.subarray(0, body.length - AEAD_TAG_BYTES)));
+}
+
+/** The pure-JS fallback of openInPlace (exported for the equivalence test). */
+export function nobleOpenInPlace(body: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean {
+  let plain: Uint8Array;
+  try {
+    plain = xchacha20poly1305(key, nonce).decrypt(body);
+  } catch {
+    return false;
+  }
+  body.set(plain);
+  return true;
 }
