@@ -62,6 +62,9 @@ export const CONFIG_SCHEMA: Section = section('supernode daemon configuration', 
   }),
   artefact_store: section('Local content-addressed artefact store (cascade symbols, layout and index files).', {
     dir: str({ doc: 'Artefact directory (relative to base_dir unless absolute).', default: 'artefacts', isPath: true }),
+    gc_enabled: bool({ doc: 'Deletes uploaded artefacts of actions the chain ended unfinalised (REJECTED, FAILED, EXPIRED), unless another action shares them. Absent = true.', default: true }),
+    gc_interval: duration({ property: 'gcIntervalMs', doc: 'Time between artefact collection passes (each asks the chain about at most 200 actions). 0 = default.', default: 600_000 }),
+    gc_grace: duration({ property: 'gcGraceMs', doc: 'Age an action\'s newest uploaded artefact must reach before the chain is asked whether it ended unfinalised. 0 = default.', default: 3_600_000 }),
   }),
   log: section('Logging.', {
     level: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, { doc: 'Minimum level written to stderr (JSON lines).', default: 'info' }),

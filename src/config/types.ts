@@ -48,6 +48,10 @@ export interface LumeraSection {
 export interface ArtefactStoreSection {
   /** Absolute directory of the content-addressed artefact store. */
   dir: string;
+  /** Collect the artefacts of actions that ended unfinalised (src/cascade/artefact-sweeper.ts). */
+  gcEnabled: boolean;
+  gcIntervalMs: number;
+  gcGraceMs: number;
 }
 
 export interface LogSection {

@@ -22,6 +22,7 @@ import { callerOf, type Caller } from '../transport/caller.js';
 import { ArtefactPolicyError, authoriseAccountFetch, authoriseUpload } from '../cascade/upload-policy.js';
 import type { Layout } from '../cascade/layout.js';
 import { ArtefactStore, parseArtefactKey } from '../store/artefacts.js';
+import type { ArtefactRecord } from '../store/artefact-index.js';
 import { indexFromSignatures } from '../cascade/action-artefacts.js';
 import { indexFiles, parseLayoutFile } from '../cascade/id-files.js';
 import { blake3Base58 } from '../cascade/hash.js';
@@ -37,8 +38,8 @@ export interface ArtefactPeerServerOptions {
   /** This node's account. */
   self: string;
   logger?: Logger;
-  /** Called after each stored blob (e.g. to index key → action). */
-  onStored?: (actionId: string, key: string) => void | Promise<void>;
+  /** Called after the blobs of each message are stored, with what they are (the daemon indexes key → action). */
+  onStored?: (actionId: string, records: ArtefactRecord[]) => void | Promise<void>;
 }
 
 /** Keys read concurrently and sent as one message (16 symbols ≈ 1 MiB). */
@@ -152,6 +153,7 @@ export function createArtefactPeerService(opts: ArtefactPeerServerOptions): Heal
             actionId = auth.actionId;
             checkLayout = auth.checkLayout;
           }
+          const records: ArtefactRecord[] = [];
           for (const a of msg.artefacts) {
             if (a.data.length === 0 || a.data.length > MAX_ARTEFACT_BYTES) throw statusError(grpc.status.INVALID_ARGUMENT, `artefact ${a.key} has ${a.data.length} bytes (1..${MAX_ARTEFACT_BYTES})`);
             const key = blake3Base58(a.data);
@@ -164,9 +166,10 @@ export function createArtefactPeerService(opts: ArtefactPeerServerOptions): Heal
               throw statusError(grpc.status.PERMISSION_DENIED, `artefact ${key} is not an artefact of action ${actionId} (ID files must precede their symbols)`);
             }
             await storeOf().put(a.data);
-            await opts.onStored?.(actionId, key);
+            records.push({ key, kind: layoutIds!.has(key) ? 'layout' : allowedIds.has(key) ? 'index' : 'symbol', size: a.data.length });
             stored++;
           }
+          if (records.length > 0) await opts.onStored?.(actionId, records);
         }
         if (!allowedIds) throw statusError(grpc.status.INVALID_ARGUMENT, 'empty store request');
         callback(null, { stored });

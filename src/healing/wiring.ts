@@ -14,7 +14,7 @@ import { HealClaimsRepo, HealVerificationsRepo } from '../store/lep6-heal.js';
 import type { PeerDialer } from '../transport/peer-dialer.js';
 import type { Logger } from '../util/logger.js';
 import { GrpcArtefactPeers, type ArtefactPeers } from './artefact-peers.js';
-import { createArtefactPeerService } from './artefact-peer-server.js';
+import { createArtefactPeerService, type ArtefactPeerServerOptions } from './artefact-peer-server.js';
 import { healChainOf, type HealChain } from './chain.js';
 import { GrpcHealerStreamSource } from './healer-stream.js';
 import type { HealHooks } from './hooks.js';
@@ -42,10 +42,10 @@ function holdersFor(identity: string, client: LumeraClient): HolderDirectory {
 }
 
 /** Peer services to add to the lumera-alts server before it listens. `store` is read lazily (opened later). */
-export function healingPeerServices(w: HealingWiring, store: () => ArtefactStore): PeerServiceRegistration[] {
+export function healingPeerServices(w: HealingWiring, store: () => ArtefactStore, onStored?: ArtefactPeerServerOptions['onStored']): PeerServiceRegistration[] {
   const chain = healChainOf(w.client);
   const out: PeerServiceRegistration[] = [
-    { definition: HealArtefactServiceService as unknown as grpc.ServiceDefinition, implementation: createArtefactPeerService({ store, chain, self: w.identity, logger: w.logger }) },
+    { definition: HealArtefactServiceService as unknown as grpc.ServiceDefinition, implementation: createArtefactPeerService({ store, chain, self: w.identity, logger: w.logger, onStored }) },
   ];
   if (w.config.enabled) {
     const { service } = createSelfHealingService({ chain, self: w.identity, staging: new StagingArea(w.config.stagingDir), resolveCaller: handshakeCaller, logger: w.logger });

@@ -13,6 +13,9 @@ import type { SupernodeConfig } from '../config/types.js';
 import { StorageChallengeServiceService } from '../gen/supernode/storage_challenge.js';
 import { openDatabase, HISTORY_DB_FILE, type StateDatabase } from '../store/db.js';
 import { ArtefactStore } from '../store/artefacts.js';
+import { ArtefactIndex, type ArtefactRecord } from '../store/artefact-index.js';
+import { ArtefactSweeper } from '../cascade/artefact-sweeper.js';
+import { TickLoop, type Startable } from './startable.js';
 import { lep6Repositories, type Lep6Repositories } from '../store/lep6-state.js';
 import { AltsGrpcServer } from '../transport/grpc-server.js';
 import { CachingIdentityVerifier } from '../transport/identity-verifier.js';
@@ -30,7 +33,6 @@ import { ChallengerService, type ChallengerHooks } from '../challenge/service.js
 import { RecheckAttestor } from '../recheck/attestor.js';
 import { DispatcherRecheckExecutor } from '../recheck/executor.js';
 import { RecheckService } from '../recheck/service.js';
-import type { Startable } from './startable.js';
 import { createHealingService, healingPeerServices, type HealingWiring } from '../healing/wiring.js';
 import type { HealHooks } from '../healing/hooks.js';
 import type { SelfHealingService } from '../healing/service.js';
@@ -75,6 +77,9 @@ export class SupernodeNode {
   database: StateDatabase | undefined;
   repos: Lep6Repositories | undefined;
   store: ArtefactStore | undefined;
+  /** Which action each uploaded or published blob belongs to (fed by StoreArtefacts, read by artefact-gc). */
+  artefactIndex: ArtefactIndex | undefined;
+  private gcLoop: TickLoop | undefined;
   server: AltsGrpcServer | undefined;
   /** Bound peer port (the configured one, or the OS-assigned one when configured 0). */
   port = 0;
@@ -139,6 +144,7 @@ export class SupernodeNode {
       service('state-db', () => {
         this.database = openDatabase(join(cfg.baseDir, HISTORY_DB_FILE));
         this.repos = lep6Repositories(this.database.db);
+        this.artefactIndex = new ArtefactIndex(this.database.db);
       }, () => this.database?.close()),
       service('artefact-store', async () => {
         this.store = await ArtefactStore.open(cfg.artefactStore.dir);
@@ -150,7 +156,8 @@ export class SupernodeNode {
         });
         this.server = new AltsGrpcServer({ signer: this.o.key, verifier, logger: this.svcLog('peer-server') });
         this.server.addService(StorageChallengeServiceService, this.recipient.implementation());
-        for (const s of healingPeerServices(this.healingWiring(), () => this.store!)) this.server.addService(s.definition, s.implementation);
+        const index = (actionId: string, records: ArtefactRecord[]) => this.artefactIndex!.record(actionId, records);
+        for (const s of healingPeerServices(this.healingWiring(), () => this.store!, index)) this.server.addService(s.definition, s.implementation);
         this.port = await this.server.listen(cfg.supernode.host, cfg.supernode.port);
       }, () => this.server?.close(500)),
       service('peer-dialer', () => {
@@ -172,6 +179,20 @@ export class SupernodeNode {
         });
       }, () => this.dialer?.close()),
     ];
+    if (cfg.artefactStore.gcEnabled) {
+      list.push(service('artefact-gc', () => {
+        const log = this.svcLog('artefact-gc');
+        const sweeper = new ArtefactSweeper({
+          index: this.artefactIndex!, store: this.store!, chain,
+          graceMs: cfg.artefactStore.gcGraceMs, recheckMs: cfg.artefactStore.gcGraceMs, maxPerPass: 200, logger: log,
+        });
+        this.gcLoop = new TickLoop(cfg.artefactStore.gcIntervalMs, async () => {
+          const r = await sweeper.sweep();
+          if (r.checked > 0) log.debug(r, 'artefact collection pass');
+        }, (err) => log.warn({ err: errorMessage(err) }, 'artefact collection pass failed; retried next pass'));
+        this.gcLoop.start();
+      }, () => this.gcLoop?.stop()));
+    }
     const lep6 = sc.enabled && sc.lep6.enabled;
     if (!(this.o.disableHostReporter ?? envDisablesHostReporter())) {
       list.push({

@@ -25,11 +25,25 @@ CREATE TABLE IF NOT EXISTS artefact_actions (
 CREATE INDEX IF NOT EXISTS artefact_actions_by_action ON artefact_actions (action_id, kind);
 `;
 
-/** Migration entry for the shared migrations list: name + forward-only, non-destructive SQL. */
+/**
+ * What the artefact sweeper learnt from the chain about each indexed action: `settled` = the action was
+ * finalised (DONE / APPROVED, final states: never asked about again); otherwise when it was last asked.
+ */
+export const ARTEFACT_CHECKS_DDL = `
+CREATE TABLE IF NOT EXISTS artefact_action_checks (
+  action_id  TEXT    NOT NULL PRIMARY KEY,
+  settled    INTEGER NOT NULL CHECK (settled IN (0, 1)),
+  checked_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+/** Migration entries for the shared migrations list: name + forward-only, non-destructive SQL. */
 export const ARTEFACT_INDEX_MIGRATION = { name: 'artefact_actions', sql: ARTEFACT_INDEX_DDL } as const;
+export const ARTEFACT_CHECKS_MIGRATION = { name: 'artefact_action_checks', sql: ARTEFACT_CHECKS_DDL } as const;
 
 export function ensureArtefactIndexSchema(db: Database): void {
   db.exec(ARTEFACT_INDEX_DDL);
+  db.exec(ARTEFACT_CHECKS_DDL);
 }
 
 export interface ArtefactRecord {
@@ -92,12 +106,46 @@ export class ArtefactIndex {
     return row?.size;
   }
 
+  /**
+   * Actions worth asking the chain about: every artefact recorded at or before `recordedBefore`, not known
+   * to be finalised, and not asked about since `checkedBefore`; the longest-unasked first, at most `limit`.
+   */
+  dueForCheck(o: { recordedBefore: number; checkedBefore: number; limit: number }): string[] {
+    const rows = this.db.prepare(
+      `SELECT a.action_id AS id FROM artefact_actions a LEFT JOIN artefact_action_checks c ON c.action_id = a.action_id
+       WHERE c.settled IS NOT 1 AND (c.checked_at IS NULL OR c.checked_at <= ?)
+       GROUP BY a.action_id HAVING MAX(a.created_at) <= ?
+       ORDER BY COALESCE(MAX(c.checked_at), 0), a.action_id LIMIT ?`,
+    ).all(o.checkedBefore, o.recordedBefore, o.limit) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
+  }
+
+  /** Records what the chain said of an action: finalised (`settled`, never asked again) or not yet. */
+  markChecked(actionId: string, settled: boolean): void {
+    checkActionId(actionId);
+    this.db.prepare(
+      `INSERT INTO artefact_action_checks (action_id, settled, checked_at) VALUES (?, ?, ?)
+       ON CONFLICT (action_id) DO UPDATE SET settled = excluded.settled, checked_at = excluded.checked_at`,
+    ).run(actionId, settled ? 1 : 0, this.now());
+  }
+
+  /** Keys of `actionId` that no other action references (what removing it would leave unreferenced). */
+  orphanedBy(actionId: string): string[] {
+    checkActionId(actionId);
+    const rows = this.db.prepare(
+      `SELECT a.key FROM artefact_actions a WHERE a.action_id = ?
+       AND NOT EXISTS (SELECT 1 FROM artefact_actions b WHERE b.key = a.key AND b.action_id <> a.action_id) ORDER BY a.key`,
+    ).all(actionId) as Array<{ key: string }>;
+    return rows.map((r) => r.key);
+  }
+
   /** Forgets an action; returns the keys no other action references any more (candidates for deletion). */
   removeAction(actionId: string): string[] {
     checkActionId(actionId);
     return this.db.transaction(() => {
       const keys = (this.db.prepare('SELECT key FROM artefact_actions WHERE action_id = ?').all(actionId) as Array<{ key: string }>).map((r) => r.key);
       this.db.prepare('DELETE FROM artefact_actions WHERE action_id = ?').run(actionId);
+      this.db.prepare('DELETE FROM artefact_action_checks WHERE action_id = ?').run(actionId);
       const still = this.db.prepare('SELECT 1 FROM artefact_actions WHERE key = ? LIMIT 1');
       return keys.filter((k) => still.get(k) === undefined).sort();
     })();

@@ -6,11 +6,12 @@
  */
 import type { Migration } from './migrate.js';
 import { LEP6_TABLES_MIGRATION } from './lep6-tables.js';
-import { ARTEFACT_INDEX_MIGRATION } from './artefact-index.js';
+import { ARTEFACT_CHECKS_MIGRATION, ARTEFACT_INDEX_MIGRATION } from './artefact-index.js';
 
 export type { Migration } from './migrate.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, ...LEP6_TABLES_MIGRATION },
   { version: 2, ...ARTEFACT_INDEX_MIGRATION },
+  { version: 3, ...ARTEFACT_CHECKS_MIGRATION },
 ];

@@ -54,7 +54,7 @@ test('missing blocks: every default applied, LEP-6 toggles off, paths under ~/.s
       callTimeoutMs: 10000,
       inclusionTimeoutMs: 60000,
     },
-    artefactStore: { dir: `${HOME}/.supernode/artefacts` },
+    artefactStore: { dir: `${HOME}/.supernode/artefacts`, gcEnabled: true, gcIntervalMs: 600_000, gcGraceMs: 3_600_000 },
     log: { level: 'info' },
     storageChallenge: {
       enabled: false,

@@ -114,6 +114,10 @@ describe('e2e cascade', { timeout: TIMEOUT * 2 }, () => {
         const n = c.nodes.find((x) => x.address === h)!;
         const st = await ArtefactStore.open(join(n.baseDir, 'artefacts'));
         for (const id of up.rqIdsIds) assert.ok(await st.has(id), `holder ${n.index} lacks index file ${id}`);
+        // ...and indexed them under the action (what artefact collection reads).
+        const indexed = n.node!.artefactIndex!.artefactsOf(up.actionId);
+        for (const id of up.rqIdsIds) assert.ok(indexed.some((r) => r.key === id && r.kind === 'index'), `holder ${n.index} did not index ${id}`);
+        assert.ok(indexed.some((r) => r.kind === 'symbol'), `holder ${n.index} indexed no symbol`);
       }
 
       // The chain's own holder (the finalizer) loses everything and goes away.

@@ -19,6 +19,7 @@ import type { RemoteIdentityVerifier } from '../../src/transport/identity-verifi
 import { ArtefactStore } from '../../src/store/artefacts.js';
 import { createArtefactPeerService } from '../../src/healing/artefact-peer-server.js';
 import { GrpcArtefactPeers, type ArtefactBlob } from '../../src/healing/artefact-peers.js';
+import type { ArtefactRecord } from '../../src/store/artefact-index.js';
 import { testSigner } from '../transport/helpers.js';
 import { FakeChain, op } from './fakes.js';
 
@@ -35,6 +36,8 @@ const chain = new FakeChain();
 const dialers: PeerDialer[] = [];
 let blobs: ArtefactBlob[];
 let symbols: ArtefactBlob[];
+let layoutCount = 0;
+const indexed: Array<ArtefactRecord & { actionId: string }> = [];
 
 function peersAs(signer: typeof healer): GrpcArtefactPeers {
   const d = new PeerDialer({ signer, verifier: anyone, defaultPort: port, resolver: { resolvePeerAddress: async () => `127.0.0.1:${port}` } });
@@ -59,7 +62,8 @@ before(async () => {
   blobs = [...lFiles, ...iFiles].map((f) => ({ key: f.id, data: f.bytes }));
   symbols = layout.blocks[0]!.symbols.map((id, i) => ({ key: id, data: packets[i]! }));
   server = new AltsGrpcServer({ signer: holder, verifier: anyone });
-  server.addService(HealArtefactServiceService, createArtefactPeerService({ store, chain, self: holder.address }));
+  layoutCount = lFiles.length;
+  server.addService(HealArtefactServiceService, createArtefactPeerService({ store, chain, self: holder.address, onStored: (actionId, records) => void indexed.push(...records.map((r) => ({ ...r, actionId }))) }));
   port = await server.listen('127.0.0.1', 0);
 });
 
@@ -92,8 +96,13 @@ describe('HealArtefactService', () => {
   });
 
   it('store then fetch: the healer publishes ID files and symbols; any supernode fetches what the holder has', async () => {
+    indexed.length = 0;
     const stored = await peersAs(healer).store(holder.address, 1n, each([...blobs, ...symbols]));
     assert.equal(stored, blobs.length + symbols.length);
+    // Every stored blob is reported for the index under its action, with what it is.
+    const kinds = (k: string) => indexed.filter((r) => r.kind === k && r.actionId === 't1').length;
+    assert.deepEqual([kinds('layout'), kinds('index'), kinds('symbol')], [layoutCount, blobs.length - layoutCount, symbols.length]);
+    assert.ok(indexed.every((r) => r.size > 0));
     const absent = 'z'.repeat(43); // a well-formed key nobody stored: skipped, not an error
     const want = [symbols[3]!.key, symbols[5]!.key, absent];
     const got: string[] = [];

@@ -40,7 +40,7 @@ test('SupernodeNode starts its services in order and closes them in reverse (dat
   const chain = fakeChain();
   const node = new SupernodeNode({ config: config(dir), key, chain, disableHostReporter: true });
   await node.start();
-  assert.deepEqual(node.serviceNames, ['state-db', 'artefact-store', 'peer-server', 'peer-dialer']);
+  assert.deepEqual(node.serviceNames, ['state-db', 'artefact-store', 'peer-server', 'peer-dialer', 'artefact-gc']);
   assert.ok(node.port > 0);
   assert.equal(await refused(node.port), false);
   await node.close();
@@ -69,7 +69,7 @@ test('LEP-6 enabled adds the challenger; a key that is not supernode.identity is
   const node = new SupernodeNode({ config: config(dir, 0, true), key, chain: fakeChain(), disableHostReporter: false });
   await node.start();
   try {
-    assert.deepEqual(node.serviceNames, ['state-db', 'artefact-store', 'peer-server', 'peer-dialer', 'storage-challenger']);
+    assert.deepEqual(node.serviceNames, ['state-db', 'artefact-store', 'peer-server', 'peer-dialer', 'artefact-gc', 'storage-challenger']);
     assert.ok(node.dispatcher);
   } finally {
     await node.close();

@@ -129,7 +129,7 @@ test('cli start/status: running daemon answers status and metrics, a second daem
     daemon = d.child;
     const statusAddr = /status http:\/\/([\d.:]+)\/status/.exec(d.out())![1]!;
     const metricsAddr = /metrics http:\/\/([\d.:]+)\/metrics/.exec(d.out())![1]!;
-    assert.match(d.out(), /services state-db, artefact-store, peer-server, peer-dialer, storage-challenger, self-healing/);
+    assert.match(d.out(), /services state-db, artefact-store, peer-server, peer-dialer, artefact-gc, storage-challenger, self-healing/);
 
     const human = await run(['status', '--address', statusAddr]);
     assert.equal(human.code, 0, human.err);
