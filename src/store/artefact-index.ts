@@ -26,15 +26,21 @@ CREATE INDEX IF NOT EXISTS artefact_actions_by_action ON artefact_actions (actio
 `;
 
 /**
- * What the artefact sweeper learnt from the chain about each indexed action: `settled` = the action was
- * finalised (DONE / APPROVED, final states: never asked about again); otherwise when it was last asked.
+ * One row per indexed action, for the artefact sweeper: when an artefact of it was last recorded, whether
+ * the chain said it is finalised (`settled`: DONE / APPROVED are final, never asked about again) and when
+ * the chain was last asked (0 = never). Kept apart from artefact_actions so that finding the actions due
+ * for a check reads one indexed row per action, not every symbol row.
  */
 export const ARTEFACT_CHECKS_DDL = `
 CREATE TABLE IF NOT EXISTS artefact_action_checks (
-  action_id  TEXT    NOT NULL PRIMARY KEY,
-  settled    INTEGER NOT NULL CHECK (settled IN (0, 1)),
-  checked_at INTEGER NOT NULL
+  action_id   TEXT    NOT NULL PRIMARY KEY,
+  recorded_at INTEGER NOT NULL,
+  settled     INTEGER NOT NULL DEFAULT 0 CHECK (settled IN (0, 1)),
+  checked_at  INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS artefact_action_checks_due ON artefact_action_checks (settled, checked_at);
+INSERT OR IGNORE INTO artefact_action_checks (action_id, recorded_at)
+  SELECT action_id, MAX(created_at) FROM artefact_actions GROUP BY action_id;
 `;
 
 /** Migration entries for the shared migrations list: name + forward-only, non-destructive SQL. */
@@ -74,9 +80,14 @@ export class ArtefactIndex {
       `INSERT INTO artefact_actions (key, action_id, kind, size, created_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (key, action_id) DO UPDATE SET kind = excluded.kind, size = excluded.size`,
     );
+    const touch = this.db.prepare(
+      `INSERT INTO artefact_action_checks (action_id, recorded_at) VALUES (?, ?)
+       ON CONFLICT (action_id) DO UPDATE SET recorded_at = excluded.recorded_at`,
+    );
     const at = this.now();
     this.db.transaction(() => {
       for (const r of records) stmt.run(r.key, actionId, r.kind, r.size, at);
+      touch.run(actionId, at);
     })();
   }
 
@@ -112,10 +123,8 @@ export class ArtefactIndex {
    */
   dueForCheck(o: { recordedBefore: number; checkedBefore: number; limit: number }): string[] {
     const rows = this.db.prepare(
-      `SELECT a.action_id AS id FROM artefact_actions a LEFT JOIN artefact_action_checks c ON c.action_id = a.action_id
-       WHERE c.settled IS NOT 1 AND (c.checked_at IS NULL OR c.checked_at <= ?)
-       GROUP BY a.action_id HAVING MAX(a.created_at) <= ?
-       ORDER BY COALESCE(MAX(c.checked_at), 0), a.action_id LIMIT ?`,
+      `SELECT action_id AS id FROM artefact_action_checks
+       WHERE settled = 0 AND checked_at <= ? AND recorded_at <= ? ORDER BY checked_at, action_id LIMIT ?`,
     ).all(o.checkedBefore, o.recordedBefore, o.limit) as Array<{ id: string }>;
     return rows.map((r) => r.id);
   }
@@ -123,10 +132,7 @@ export class ArtefactIndex {
   /** Records what the chain said of an action: finalised (`settled`, never asked again) or not yet. */
   markChecked(actionId: string, settled: boolean): void {
     checkActionId(actionId);
-    this.db.prepare(
-      `INSERT INTO artefact_action_checks (action_id, settled, checked_at) VALUES (?, ?, ?)
-       ON CONFLICT (action_id) DO UPDATE SET settled = excluded.settled, checked_at = excluded.checked_at`,
-    ).run(actionId, settled ? 1 : 0, this.now());
+    this.db.prepare('UPDATE artefact_action_checks SET settled = ?, checked_at = ? WHERE action_id = ?').run(settled ? 1 : 0, this.now(), actionId);
   }
 
   /** Keys of `actionId` that no other action references (what removing it would leave unreferenced). */
