@@ -143,7 +143,12 @@ test('e2e challenge: restart mid-epoch still reports', { timeout: TEST_TIMEOUT }
     assert.equal(report.storageProofResults.length, 2 * targets.length);
     const keys = report.storageProofResults.map(descriptorKey);
     assert.equal(new Set(keys).size, keys.length, 'no duplicate result descriptors');
-    assert.equal(restarted.challenger!.lastSubmittedEpoch !== undefined && restarted.challenger!.lastSubmittedEpoch >= k.epoch, true);
+    // The report is visible on chain as soon as its block commits; the challenger records the epoch as
+    // submitted once it has seen that tx confirmed, a moment later.
+    await waitFor('the restarted challenger records the epoch as submitted', () => {
+      const last = restarted.challenger!.lastSubmittedEpoch;
+      return last !== undefined && last >= k.epoch ? last : undefined;
+    }, 10_000);
   } finally {
     await c.stop();
   }
